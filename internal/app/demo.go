@@ -1,0 +1,141 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"partnercenter/internal/identity"
+	"partnercenter/internal/platform/apperr"
+)
+
+// Demo is what `partnercenter demo --json` prints: the contract of
+// design.md §5. Later features add keys; none are removed.
+type Demo struct {
+	Operator Login         `json:"operator"`
+	Partners []DemoPartner `json:"partners"`
+}
+
+// Login is a user name and password.
+type Login struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// DemoPartner is one demo partner with its main account and access key.
+type DemoPartner struct {
+	Key          string `json:"key"`
+	Type         string `json:"type"`
+	Parent       string `json:"parent,omitempty"`
+	PartnerID    string `json:"partner_id"`
+	DomainID     string `json:"domain_id"`
+	DomainName   string `json:"domain_name"`
+	XAccountType string `json:"xaccount_type"`
+	Admin        Login  `json:"admin"`
+	AccessKey    string `json:"access_key"`
+	SecretKey    string `json:"secret_key"`
+}
+
+type demoPartnerSpec struct {
+	key, parent, domainName, name string
+	typ                           identity.PartnerType
+	eco                           identity.EcoManager
+}
+
+var demoPartners = []demoPartnerSpec{
+	{key: "sp", domainName: "demo-sp", name: "华云智联解决方案有限公司", typ: identity.SolutionProvider,
+		eco: identity.EcoManager{Name: "李明", Email: "liming@eco.example.com", Mobile: "13800000001"}},
+	{key: "sp2", domainName: "demo-sp2", name: "青松数科有限公司", typ: identity.SolutionProvider,
+		eco: identity.EcoManager{Name: "王芳", Email: "wangfang@eco.example.com", Mobile: "13800000002"}},
+	{key: "dist", domainName: "demo-dist", name: "远航云总经销有限公司", typ: identity.Distributor,
+		eco: identity.EcoManager{Name: "陈刚", Email: "chengang@eco.example.com", Mobile: "13800000003"}},
+	{key: "reseller", parent: "dist", domainName: "demo-reseller", name: "星河云服务有限公司", typ: identity.CloudReseller,
+		eco: identity.EcoManager{Name: "陈刚", Email: "chengang@eco.example.com", Mobile: "13800000003"}},
+}
+
+const demoOperator = "operator"
+
+// demoPassword is the same on every run for one server key, so seeding twice
+// prints the same credentials without storing them in clear.
+func (a *App) demoPassword(who string) string {
+	return identity.DerivedPassword(a.Box.Derive("demo-password:" + who))
+}
+
+// SeedDemo creates the demo operator and partners if they are missing and
+// returns their credentials. Idempotent: a second run finds and returns the
+// same partners, passwords and keys; two nodes seeding at once converge.
+func (a *App) SeedDemo(ctx context.Context) (Demo, error) {
+	out := Demo{Operator: Login{Username: demoOperator, Password: a.demoPassword(demoOperator)}}
+	op, err := a.Identity.OperatorByUsername(ctx, demoOperator)
+	if errors.Is(err, apperr.NotFound) {
+		op, err = a.Identity.CreateOperator(ctx, identity.NewOperator{
+			Username: demoOperator, DisplayName: "平台管理员", Password: out.Operator.Password,
+			Roles: []identity.OperatorRole{identity.RolePlatformAdmin}, Email: "operator@cloud.example.com",
+		})
+		if errors.Is(err, identity.ErrUsernameTaken) {
+			op, err = a.Identity.OperatorByUsername(ctx, demoOperator)
+		}
+	}
+	if err != nil {
+		return Demo{}, fmt.Errorf("demo operator: %w", err)
+	}
+	ids := map[string]string{}
+	for _, spec := range demoPartners {
+		dp, err := a.seedDemoPartner(ctx, op.Actor(), spec, ids[spec.parent])
+		if err != nil {
+			return Demo{}, fmt.Errorf("demo partner %s: %w", spec.key, err)
+		}
+		ids[spec.key] = dp.PartnerID
+		out.Partners = append(out.Partners, dp)
+	}
+	return out, nil
+}
+
+func (a *App) seedDemoPartner(ctx context.Context, op identity.Actor, spec demoPartnerSpec, parentID string) (DemoPartner, error) {
+	password := a.demoPassword(spec.domainName)
+	p, err := a.Identity.PartnerByDomainName(ctx, spec.domainName)
+	if errors.Is(err, identity.ErrPartnerNotFound) {
+		p, _, err = a.Identity.CreatePartner(ctx, op, identity.NewPartner{
+			Type: spec.typ, ParentID: parentID, Name: spec.name, DomainName: spec.domainName,
+			ContactMobile: "13900000000", ContactEmail: spec.domainName + "@partner.example.com",
+			EcoManager: spec.eco, Password: password,
+		})
+		if errors.Is(err, identity.ErrDomainNameTaken) {
+			p, err = a.Identity.PartnerByDomainName(ctx, spec.domainName)
+		}
+	}
+	if err != nil {
+		return DemoPartner{}, err
+	}
+	admin, err := a.Identity.MainMember(ctx, p.ID)
+	if err != nil {
+		return DemoPartner{}, err
+	}
+	ak, sk, err := a.demoAccessKey(ctx, admin.Actor(p))
+	if err != nil {
+		return DemoPartner{}, err
+	}
+	return DemoPartner{
+		Key: spec.key, Type: string(p.Type), Parent: spec.parent, PartnerID: p.ID, DomainID: p.DomainID,
+		DomainName: p.DomainName, XAccountType: p.XAccountType,
+		Admin:     Login{Username: admin.AccountName, Password: password},
+		AccessKey: ak, SecretKey: sk,
+	}, nil
+}
+
+// demoAccessKey returns the admin's first key pair, creating it if missing.
+func (a *App) demoAccessKey(ctx context.Context, admin identity.Actor) (string, string, error) {
+	keys, err := a.Identity.AccessKeysOf(ctx, admin.PartnerID, admin.ID)
+	if err != nil {
+		return "", "", err
+	}
+	if len(keys) == 0 {
+		k, secret, err := a.Identity.CreateAccessKey(ctx, admin, "demo")
+		if err != nil {
+			return "", "", err
+		}
+		return k.AccessKey, secret, nil
+	}
+	secret, err := a.Identity.AccessKeySecret(ctx, admin.PartnerID, admin.ID, keys[0].AccessKey)
+	return keys[0].AccessKey, secret, err
+}

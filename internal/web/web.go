@@ -1,0 +1,63 @@
+// Package web serves the server-rendered faces of Partner Center: the
+// partner console at /, the operator console at /ops/ (and, as their issues
+// arrive, the customer portal at /customer/). Handlers translate HTTP to
+// service calls and back; the rules live in the domain packages.
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/alexedwards/scs/v2"
+
+	"partnercenter/internal/identity"
+	"partnercenter/internal/platform/outbox"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Deps are the services the consoles call.
+type Deps struct {
+	Identity *identity.Service
+	Outbox   *outbox.Outbox
+	Sessions *scs.SessionManager
+	Log      *slog.Logger
+}
+
+// Server holds the consoles' handlers.
+type Server struct {
+	Deps
+	pages *pages
+}
+
+// New parses the templates and returns the consoles.
+func New(d Deps) (*Server, error) {
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{Deps: d, pages: p}, nil
+}
+
+// Register mounts every console route on mux, wrapped in sessions, CSRF
+// checks and the sign-in requirement each route declares.
+func (s *Server) Register(mux *http.ServeMux) {
+	static, _ := fs.Sub(staticFiles, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
+	for _, rt := range s.routes() {
+		mux.Handle(rt.Method+" "+rt.Pattern, s.Sessions.LoadAndSave(s.csrf(s.guard(rt))))
+	}
+}
+
+func cacheForever(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		next.ServeHTTP(w, r)
+	})
+}
