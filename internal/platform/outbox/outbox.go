@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"time"
 
-
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/ids"

@@ -52,7 +52,9 @@ func (s *Store) DeleteCtx(ctx context.Context, token string) error {
 }
 
 // Find, Commit and Delete satisfy scs.Store for callers without a context.
-func (s *Store) Find(token string) ([]byte, bool, error) { return s.FindCtx(context.Background(), token) }
+func (s *Store) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
 func (s *Store) Commit(token string, data []byte, expiry time.Time) error {
 	return s.CommitCtx(context.Background(), token, data, expiry)
 }
