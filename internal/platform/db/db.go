@@ -38,9 +38,6 @@ type Config struct {
 	URL     string // postgres://... selects PostgreSQL
 	// MaxConns caps the pool; 0 picks a default suited to the dialect.
 	MaxConns int
-	// SearchPath, when set on PostgreSQL, pins every connection to that
-	// schema. Tests use it to give each test its own schema.
-	SearchPath string
 }
 
 // DB is an open database. SQL is the database/sql handle every service uses;
@@ -107,9 +104,6 @@ func openPostgres(ctx context.Context, cfg Config) (*DB, error) {
 		pcfg.MaxConns = 8
 	}
 	pcfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
-	if cfg.SearchPath != "" {
-		pcfg.ConnConfig.RuntimeParams["search_path"] = cfg.SearchPath
-	}
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"strings"
 	"testing"
 
 	"partnercenter/internal/platform/db"
@@ -60,7 +61,18 @@ func Config(tb testing.TB, dialect db.Dialect) db.Config {
 		defer admin.Close()
 		_, _ = admin.SQL.Exec("DROP SCHEMA " + schema + " CASCADE")
 	})
-	return db.Config{URL: url, SearchPath: schema}
+	return db.Config{URL: withSearchPath(url, schema)}
+}
+
+// withSearchPath adds search_path to a PostgreSQL URL; pgx passes unknown
+// URL parameters to the server as run-time settings, so every connection of
+// every pool opened from the URL (an app's, River's) uses the test's schema.
+func withSearchPath(url, schema string) string {
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return url + sep + "search_path=" + schema
 }
 
 // PostgresURL returns TEST_DATABASE_URL, skipping the test when it is unset
