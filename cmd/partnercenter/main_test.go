@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), args, &out, &errOut); err != nil {
+		t.Fatalf("partnercenter %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+	}
+	return out.String()
+}
+
+// TestDemoJSONContract checks `demo --json` against design.md §5: the keys
+// other tools read, and the same answer on a second run.
+func TestDemoJSONContract(t *testing.T) {
+	dir := t.TempDir()
+	first := mustRun(t, "demo", "--data", dir, "--json")
+	var doc struct {
+		Operator map[string]string `json:"operator"`
+		Partners []map[string]any  `json:"partners"`
+	}
+	if err := json.Unmarshal([]byte(first), &doc); err != nil {
+		t.Fatalf("demo --json is not JSON: %v\n%s", err, first)
+	}
+	if doc.Operator["username"] == "" || doc.Operator["password"] == "" {
+		t.Fatalf("operator login missing: %v", doc.Operator)
+	}
+	wantKeys := []string{"sp", "sp2", "dist", "reseller"}
+	wantTypes := map[string]string{"sp": "solution_provider", "sp2": "solution_provider", "dist": "distributor", "reseller": "cloud_reseller"}
+	if len(doc.Partners) != len(wantKeys) {
+		t.Fatalf("got %d partners, want %d", len(doc.Partners), len(wantKeys))
+	}
+	for i, p := range doc.Partners {
+		if got, want := p["key"], wantKeys[i]; got != want {
+			t.Errorf("partner %d key %v, want %s", i, got, want)
+		}
+		if got, want := p["type"], wantTypes[wantKeys[i]]; got != want {
+			t.Errorf("%s type %v, want %s", wantKeys[i], got, want)
+		}
+		for _, field := range []string{"partner_id", "domain_id", "domain_name", "xaccount_type", "access_key", "secret_key"} {
+			if s, _ := p[field].(string); s == "" {
+				t.Errorf("%s: %s missing", wantKeys[i], field)
+			}
+		}
+		admin, _ := p["admin"].(map[string]any)
+		if admin["username"] != p["domain_name"] || admin["password"] == "" {
+			t.Errorf("%s: admin %v must sign in with the domain name", wantKeys[i], admin)
+		}
+	}
+	if got := doc.Partners[3]["parent"]; got != "dist" {
+		t.Errorf("reseller parent %v, want dist", got)
+	}
+	if second := mustRun(t, "demo", "--data", dir, "--json"); second != first {
+		t.Fatalf("demo --json is not idempotent:\n%s\n%s", first, second)
+	}
+}
+
+func TestOutboxJSON(t *testing.T) {
+	dir := t.TempDir()
+	out := mustRun(t, "outbox", "--data", dir, "--json")
+	var msgs []map[string]any
+	if err := json.Unmarshal([]byte(out), &msgs); err != nil || len(msgs) != 0 {
+		t.Fatalf("empty outbox: got %q (%v), want []", out, err)
+	}
+}
+
+func TestCommands(t *testing.T) {
+	dir := t.TempDir()
+	if out := mustRun(t, "migrate", "--data", dir); !strings.Contains(out, "migrated sqlite") {
+		t.Errorf("migrate printed %q", out)
+	}
+	if out := mustRun(t, "version"); !strings.HasPrefix(out, "partnercenter ") {
+		t.Errorf("version printed %q", out)
+	}
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"frobnicate"}, &out, &errOut); err == nil {
+		t.Error("an unknown command must fail")
+	}
+	if err := run(context.Background(), nil, &out, &errOut); err == nil || !strings.Contains(errOut.String(), "usage") {
+		t.Error("no command must print usage and fail")
+	}
+	if err := run(context.Background(), []string{"serve", "--no-such-flag"}, &out, &errOut); err == nil {
+		t.Error("an unknown flag must fail")
+	}
+}
