@@ -22,7 +22,7 @@ func signedRequest(method, target, body string, headers map[string]string) *http
 func TestSignatureVectors(t *testing.T) {
 	tests := []struct {
 		name, method, target, body, ak, sk, date, signedHeaders, sig string
-		headers                                                     map[string]string
+		headers                                                      map[string]string
 	}{
 		{
 			name: "SDKGet", method: "GET", target: "https://example.huaweicloud.com/path", ak: "AccessKey", sk: "SecretKey",
