@@ -32,7 +32,7 @@ func (w *deliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 
 
 // NextRetry spaces attempts out: 5 s, 20 s, 45 s, ... capped at 10 minutes.
 func (w *deliverWorker) NextRetry(j *river.Job[DeliverArgs]) time.Time {
-	d := time.Duration(j.Attempt*j.Attempt) * 5 * time.Second
+	d := time.Duration(j.Attempt*j.Attempt) * w.o.retryBase
 	return time.Now().Add(min(d, 10*time.Minute))
 }
 

@@ -57,11 +57,20 @@ type Outbox struct {
 	clock  clock.Clock
 	mailer mail.Sender  // nil: e-mail stays in the outbox
 	sms    sms.Provider // nil: SMS stays in the outbox
+	// retryBase scales the backoff between delivery attempts.
+	retryBase time.Duration
 }
 
 // New returns an outbox. mailer and smsProvider may be nil.
 func New(d *db.DB, q *jobs.Queue, c clock.Clock, mailer mail.Sender, smsProvider sms.Provider) *Outbox {
-	return &Outbox{db: d, queue: q, clock: c, mailer: mailer, sms: smsProvider}
+	return &Outbox{db: d, queue: q, clock: c, mailer: mailer, sms: smsProvider, retryBase: 5 * time.Second}
+}
+
+// WithRetryBase changes the backoff unit (attempt² × base, capped at 10
+// minutes); tests shorten it.
+func (o *Outbox) WithRetryBase(d time.Duration) *Outbox {
+	o.retryBase = d
+	return o
 }
 
 // EnqueueTx writes m in tx and schedules its delivery after commit.
