@@ -74,7 +74,16 @@ func (o *Outbox) deliver(ctx context.Context, id string) error {
 			truncate(sendErr.Error(), 500), id); err != nil {
 			return errors.Join(sendErr, err)
 		}
-		return fmt.Errorf("deliver %s %s: %w", m.Channel, id, sendErr)
+		err := fmt.Errorf("deliver %s %s: %w", m.Channel, id, sendErr)
+		if mail.IsPermanent(sendErr) {
+			// A rejected address will never be accepted: stop retrying and
+			// keep the message, marked failed, for operators to see.
+			if _, uerr := o.db.SQL.ExecContext(ctx, `UPDATE outbox SET status = $1 WHERE id = $2`, StatusFailed, id); uerr != nil {
+				return errors.Join(err, uerr)
+			}
+			return river.JobCancel(err)
+		}
+		return err
 	}
 	_, err = o.db.SQL.ExecContext(ctx, `UPDATE outbox SET status = $1, attempts = attempts + 1, last_error = '', sent_at = $2
 		WHERE id = $3 AND status = $4`, status, now, id, StatusPending)

@@ -34,6 +34,7 @@ const (
 	StatusPending = "pending" // written, not yet handled by the job
 	StatusSent    = "sent"    // handed to the SMTP server or SMS provider
 	StatusStored  = "stored"  // no transport configured: the outbox is the delivery
+	StatusFailed  = "failed"  // the transport refused it for good (e.g. unknown mailbox)
 )
 
 // Message is one outgoing message.

@@ -149,3 +149,20 @@ func TestOutboxRetriesFailingSMTP(t *testing.T) {
 		}
 	}, jobs.Migrate)
 }
+
+func TestOutboxStopsOnPermanentRejection(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		srv := mailtest.NewServer(t)
+		srv.RejectRecipient("nobody@example.com", 550)
+		cfg, err := mail.ParseURL(srv.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, _ := mustOutbox(t, d, mail.NewSMTPSender(cfg))
+		mustEnqueue(t, d, o, outbox.Message{Channel: outbox.Email, To: "nobody@example.com", Subject: "x", Body: "x"})
+		m := waitStatus(t, o, "nobody@example.com", outbox.StatusFailed)
+		if m.Attempts != 1 || m.LastError == "" {
+			t.Fatalf("got attempts %d, last error %q; want one attempt with the error kept", m.Attempts, m.LastError)
+		}
+	}, jobs.Migrate)
+}
