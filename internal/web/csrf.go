@@ -45,8 +45,7 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 			got = r.PostFormValue(csrfField)
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			msg, status := s.errorMessage(r, apperr.CSRF)
-			http.Error(w, msg, status)
+			s.renderError(w, r, "error", view{Title: "error.title"}, apperr.CSRF)
 			return
 		}
 		next.ServeHTTP(w, r)

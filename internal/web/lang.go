@@ -34,7 +34,7 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
 
 // localPath returns p when it is a path on this site, else fallback.
 func localPath(p, fallback string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\t\n\r") {
 		return fallback
 	}
 	return p

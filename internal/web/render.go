@@ -61,6 +61,7 @@ type view struct {
 	Nav    []navItem
 	Actor  *identity.Actor
 	Path   string
+	Here   string // path and query, for returning to this page
 	Notice string // translated
 	Error  string // translated
 	Fields map[string]string
@@ -95,6 +96,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	v.Lang = langOf(r)
 	v.Path = r.URL.Path
+	v.Here = r.URL.RequestURI()
 	v.CSRF = s.csrfToken(r)
 	if a, ok := actorFrom(r.Context()); ok {
 		v.Actor = &a
