@@ -47,6 +47,11 @@ func randomString(alphabet string, n int) string {
 // createAccessKeyTx adds a key pair for a member inside tx and returns the
 // secret, which is stored only encrypted with the server key.
 func (s *Service) createAccessKeyTx(ctx context.Context, tx *sql.Tx, partnerID, memberID, description string) (AccessKey, string, error) {
+	// Lock the member row first so concurrent creations count one after
+	// another (PostgreSQL's READ COMMITTED would let both see one key).
+	if _, err := tx.ExecContext(ctx, "UPDATE members SET id = id WHERE id = $1 AND partner_id = $2", memberID, partnerID); err != nil {
+		return AccessKey{}, "", err
+	}
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM access_keys WHERE partner_id = $1 AND member_id = $2",
 		partnerID, memberID).Scan(&n); err != nil {

@@ -23,14 +23,24 @@ type Actor struct {
 	// PartnerID is the partner the actor works for; empty for operators.
 	PartnerID   string
 	PartnerType PartnerType
+	// DomainID is the partner's cloud account id, which an API caller's
+	// X-Domain-Id must match.
+	DomainID string
 	// IsMain marks the partner's main account (全部权限).
 	IsMain bool
+	// Perms are the permission items the actor's roles grant (all of them
+	// for the main account).
+	Perms map[string]bool
 	// OperatorRoles are an operator's roles.
 	OperatorRoles []OperatorRole
 }
 
 // IsOperator reports whether the actor is on the cloud side.
 func (a Actor) IsOperator() bool { return a.Kind == ActorOperator }
+
+// Can reports whether the actor holds permission item code. Operators act
+// on the cloud side and hold no partner permission items.
+func (a Actor) Can(code string) bool { return a.Perms[code] }
 
 // HasOperatorRole reports whether an operator holds role.
 func (a Actor) HasOperatorRole(role OperatorRole) bool {

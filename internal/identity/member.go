@@ -24,7 +24,12 @@ type Member struct {
 // Actor returns the actor for a member acting in the console, given its
 // partner.
 func (m Member) Actor(p Partner) Actor {
-	return Actor{Kind: ActorMember, ID: m.ID, Name: m.AccountName, PartnerID: p.ID, PartnerType: p.Type, IsMain: m.IsMain}
+	a := Actor{Kind: ActorMember, ID: m.ID, Name: m.AccountName, PartnerID: p.ID, PartnerType: p.Type,
+		DomainID: p.DomainID, IsMain: m.IsMain}
+	if m.IsMain {
+		a.Perms = allPermissions()
+	}
+	return a
 }
 
 const memberSelect = `SELECT id, partner_id, account_name, display_name, email, mobile, is_main,

@@ -75,6 +75,7 @@ var (
 	ErrPartnerNotFound     = apperr.New("CBC.5001", "err.partner_not_found").WithStatus(404)
 	ErrDomainNameTaken     = apperr.New("CBC.99000038", "err.domain_name_taken")
 	ErrDomainNameFormat    = apperr.New("CBC.99000031", "err.domain_name_format")
+	ErrXAccountTypeTaken   = apperr.New("CBC.0100", "err.xaccount_type_taken")
 	ErrPartnerNameRequired = apperr.New("CBC.0100", "err.partner_name_required")
 	ErrPartnerType         = apperr.New("CBC.0100", "err.partner_type")
 	ErrResellerParent      = apperr.New("CBC.0100", "err.reseller_parent")

@@ -103,6 +103,18 @@ func (s *Service) CreatePartner(ctx context.Context, actor Actor, in NewPartner)
 				return ErrResellerParent
 			}
 		}
+		var nameTaken, typeTaken bool
+		if err := tx.QueryRowContext(ctx, `SELECT
+			EXISTS (SELECT 1 FROM partners WHERE domain_name = $1),
+			EXISTS (SELECT 1 FROM partners WHERE xaccount_type = $2)`, p.DomainName, p.XAccountType).Scan(&nameTaken, &typeTaken); err != nil {
+			return err
+		}
+		if nameTaken {
+			return ErrDomainNameTaken
+		}
+		if typeTaken {
+			return ErrXAccountTypeTaken
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO partners (id, type, parent_id, name, domain_id, domain_name,
 			xaccount_type, status, contact_mobile, contact_email, eco_manager_name, eco_manager_email,
 			eco_manager_mobile, created_at, updated_at)
@@ -121,7 +133,7 @@ func (s *Service) CreatePartner(ctx context.Context, actor Actor, in NewPartner)
 		return audit(ctx, tx, actor, p.ID, "partner.create", p.ID, string(p.Type)+" "+p.DomainName, now)
 	})
 	if db.IsUniqueViolation(err) {
-		return Partner{}, MainAccount{}, ErrDomainNameTaken
+		return Partner{}, MainAccount{}, ErrDomainNameTaken // lost a race with the same name
 	}
 	if err != nil {
 		return Partner{}, MainAccount{}, fmt.Errorf("create partner %s: %w", in.DomainName, err)

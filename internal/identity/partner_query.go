@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"partnercenter/internal/platform/db"
 )
 
 const partnerSelect = `SELECT id, type, COALESCE(parent_id, ''), name, domain_id, domain_name, xaccount_type, status,
@@ -64,8 +66,8 @@ func (s *Service) ListPartners(ctx context.Context, actor Actor, f PartnerFilter
 		where += fmt.Sprintf(" AND status = $%d", len(args))
 	}
 	if f.Query != "" {
-		args = append(args, "%"+f.Query+"%")
-		where += fmt.Sprintf(" AND (name LIKE $%d OR domain_name LIKE $%d)", len(args), len(args))
+		args = append(args, db.Contains(f.Query))
+		where += fmt.Sprintf(" AND (LOWER(name) LIKE LOWER($%d) ESCAPE '\\' OR LOWER(domain_name) LIKE LOWER($%d) ESCAPE '\\')", len(args), len(args))
 	}
 	var total int
 	if err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM partners"+where, args...).Scan(&total); err != nil {

@@ -117,7 +117,7 @@ func (s *Service) checkCredentials(ctx context.Context, t credentialTable, passw
 		if n >= MaxFailedSignIns {
 			return "", ErrAccountLocked.With("minutes", int(LockoutDuration.Minutes()))
 		}
-		return "", ErrBadCredentials.With("left", MaxFailedSignIns-n)
+		return "", ErrBadCredentials
 	}
 	if status != "active" {
 		return "", ErrAccountDisable

@@ -183,3 +183,10 @@ type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
+
+// Contains returns a LIKE pattern matching s anywhere, with LIKE's own
+// wildcards in s escaped; use it with `LIKE $n ESCAPE '\'`.
+func Contains(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
