@@ -21,6 +21,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/riverqueue/river"
 
+	"partnercenter/internal/cbcapi"
+	"partnercenter/internal/commerce"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/platform/blob"
 	"partnercenter/internal/platform/clock"
@@ -44,6 +46,8 @@ type App struct {
 	Blob     blob.Store
 	Outbox   *outbox.Outbox
 	Identity *identity.Service
+	Catalog  *commerce.Catalog
+	API      *cbcapi.API
 	Sessions *scs.SessionManager
 	Registry *prometheus.Registry
 
@@ -143,6 +147,11 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Outbox = outbox.New(a.DB, a.Queue, a.Clock, mailer, nil)
 	a.Outbox.Register(workers)
 	a.Identity = identity.NewService(a.DB, a.Clock, a.Box)
+	if a.Catalog, err = commerce.NewCatalog(ctx, a.DB); err != nil {
+		return err
+	}
+	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Clock: a.Clock, Log: a.Log},
+		cbcapi.Config{RateLimit: cfg.APIRateLimit, RateBurst: cfg.APIRateBurst})
 
 	a.Sessions = scs.New()
 	a.Sessions.Store = sessionStore

@@ -3,7 +3,9 @@ package app
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +29,12 @@ type Config struct {
 	SessionIdleTimeout time.Duration // PC_SESSION_IDLE, default 30m
 	// ShutdownTimeout bounds the graceful stop.
 	ShutdownTimeout time.Duration // PC_SHUTDOWN_TIMEOUT, default 30s
+
+	// APIRateLimit is how many open API requests per second one partner may
+	// make to one API on one node (0 turns the limit off); APIRateBurst is
+	// the burst allowed above it.
+	APIRateLimit float64 // PC_API_RATE_LIMIT, default 10
+	APIRateBurst int     // PC_API_RATE_BURST, default 20
 }
 
 // Defaults returns the configuration of `partnercenter serve` with nothing
@@ -38,6 +46,8 @@ func Defaults() Config {
 		LogLevel:           "info",
 		SessionIdleTimeout: 30 * time.Minute,
 		ShutdownTimeout:    30 * time.Second,
+		APIRateLimit:       10,
+		APIRateBurst:       20,
 	}
 }
 
@@ -68,6 +78,20 @@ func (c Config) Env(getenv func(string) string) (Config, error) {
 			}
 			*dst = d
 		}
+	}
+	if v := getenv("PC_API_RATE_LIMIT"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+			return c, fmt.Errorf("PC_API_RATE_LIMIT: want requests per second such as 10 (0 for no limit), got %q", v)
+		}
+		c.APIRateLimit = f
+	}
+	if v := getenv("PC_API_RATE_BURST"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("PC_API_RATE_BURST: want a whole number of requests of at least 1, got %q", v)
+		}
+		c.APIRateBurst = n
 	}
 	return c, nil
 }

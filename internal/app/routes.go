@@ -23,7 +23,9 @@ func (a *App) routes(consoles *web.Server) http.Handler {
 	consoles.Register(mux)
 
 	metrics := httpx.NewMetrics(a.Registry)
-	var h http.Handler = mux
+	// The open API owns /v2/ and /v3/ whole, ahead of the mux, so an unknown
+	// API path gets the API's JSON 404 rather than a console page or redirect.
+	var h http.Handler = a.API.Mount(mux)
 	h = httpx.Recover(a.Log, consoles.RenderInternalError, h)
 	h = httpx.SecureHeaders(h)
 	h = httpx.Observe(a.Log, metrics, h)

@@ -7,6 +7,7 @@ package identity
 import (
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
+	"partnercenter/internal/platform/outbox"
 	"partnercenter/internal/platform/secretbox"
 )
 
@@ -15,6 +16,10 @@ type Service struct {
 	db    *db.DB
 	clock clock.Clock
 	box   *secretbox.Box
+	// apiAuth caches open API credentials (apiauth_cache.go).
+	apiAuth apiAuthState
+	// outbox sends password-reset codes (SetOutbox); nil until set.
+	outbox *outbox.Outbox
 }
 
 // NewService returns the identity service. box encrypts access-key secrets.

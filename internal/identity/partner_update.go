@@ -15,8 +15,12 @@ func (s *Service) SetPartnerStatus(ctx context.Context, actor Actor, partnerID s
 	if !status.Valid() {
 		return ErrPartnerStatus
 	}
-	return s.updatePartner(ctx, actor, partnerID, "partner.status", string(status),
+	err := s.updatePartner(ctx, actor, partnerID, "partner.status", string(status),
 		"UPDATE partners SET status = $1, updated_at = $2 WHERE id = $3", status)
+	if err == nil {
+		s.forgetAPICredentials(partnerID) // a frozen partner's keys stop at once
+	}
+	return err
 }
 
 // SetEcoManager names the ecosystem manager shown on the partner's home

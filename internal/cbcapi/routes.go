@@ -1,0 +1,39 @@
+package cbcapi
+
+import (
+	"net/http"
+
+	"partnercenter/internal/identity"
+)
+
+// Public is the permission item of the routes that need no credentials
+// (obtaining a token). Every other route names an identity.Perm... code.
+const Public = "public"
+
+// HandlerFunc serves one API call. A returned error is rendered as
+// {"error_code","error_msg"} with its apperr status, so handlers only write
+// successful responses.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Route is one row of the open API's route table. Every route names the
+// permission item its caller must hold (or Public), so that the table is the
+// one place that says who may call what, and a test checks that none lacks it.
+type Route struct {
+	Method  string
+	Pattern string
+	Perm    string
+	Handler HandlerFunc
+}
+
+// routes is the open API's route table. Where Huawei moved a path between SDK
+// generations both paths are served (reference/cbc-api.md §0).
+func (a *API) routes() []Route {
+	return []Route{
+		{"POST", "/v3/auth/tokens", Public, a.createToken},
+
+		{"GET", "/v2/products/service-types", identity.PermCatalogView, a.listServiceTypes},
+		{"GET", "/v2/bases/service-types", identity.PermCatalogView, a.listServiceTypesOld},
+		{"GET", "/v2/products/resource-types", identity.PermCatalogView, a.listResourceTypes},
+		{"GET", "/v2/bases/resource-types", identity.PermCatalogView, a.listResourceTypesOld},
+	}
+}
