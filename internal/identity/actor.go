@@ -31,6 +31,9 @@ type Actor struct {
 	// Perms are the permission items the actor's roles grant (all of them
 	// for the main account).
 	Perms map[string]bool
+	// Scope says which customers the actor sees (console.md §0.4); services
+	// apply it in SQL with Scope.SQL. The zero Scope sees nothing.
+	Scope Scope
 	// OperatorRoles are an operator's roles.
 	OperatorRoles []OperatorRole
 }

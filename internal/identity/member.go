@@ -19,6 +19,13 @@ type Member struct {
 	MustChangePassword bool
 	Status             string
 	CreatedAt          time.Time
+	// DirectorID is the director an account manager reports to; empty
+	// otherwise.
+	DirectorID string
+	// SessionEpoch grows when the password is changed or reset, or the
+	// member is disabled: a console session that recorded an older epoch at
+	// sign-in has ended (see SessionEpoch).
+	SessionEpoch int
 }
 
 // Actor returns the actor for a member acting in the console, given its
@@ -28,17 +35,18 @@ func (m Member) Actor(p Partner) Actor {
 		DomainID: p.DomainID, IsMain: m.IsMain}
 	if m.IsMain {
 		a.Perms = allPermissions()
+		a.Scope = AllScope()
 	}
 	return a
 }
 
 const memberSelect = `SELECT id, partner_id, account_name, display_name, email, mobile, is_main,
-	must_change_password, status, created_at FROM members`
+	must_change_password, status, created_at, COALESCE(director_id, ''), session_epoch FROM members`
 
 func scanMember(row rowScanner) (Member, error) {
 	var m Member
 	err := row.Scan(&m.ID, &m.PartnerID, &m.AccountName, &m.DisplayName, &m.Email, &m.Mobile, &m.IsMain,
-		&m.MustChangePassword, &m.Status, &m.CreatedAt)
+		&m.MustChangePassword, &m.Status, &m.CreatedAt, &m.DirectorID, &m.SessionEpoch)
 	return m, err
 }
 

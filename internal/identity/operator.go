@@ -32,6 +32,12 @@ type Operator struct {
 	Mobile      string
 	Status      string
 	CreatedAt   time.Time
+	// MustChangePassword is set for operators created with a one-time
+	// password (CreateOperatorBy, ResetOperatorPassword).
+	MustChangePassword bool
+	// SessionEpoch grows when the password changes or the operator is
+	// disabled (see OperatorSessionEpoch).
+	SessionEpoch int
 }
 
 // NewOperator is what creating an operator takes.
@@ -89,12 +95,14 @@ func (s *Service) OperatorByID(ctx context.Context, id string) (Operator, error)
 	return s.scanOperator(s.db.SQL.QueryRowContext(ctx, operatorSelect+" WHERE id = $1", id))
 }
 
-const operatorSelect = `SELECT id, username, display_name, roles, email, mobile, status, created_at FROM operators`
+const operatorSelect = `SELECT id, username, display_name, roles, email, mobile, status, created_at,
+	must_change_password, session_epoch FROM operators`
 
 func (s *Service) scanOperator(row *sql.Row) (Operator, error) {
 	var op Operator
 	var roles string
-	err := row.Scan(&op.ID, &op.Username, &op.DisplayName, &roles, &op.Email, &op.Mobile, &op.Status, &op.CreatedAt)
+	err := row.Scan(&op.ID, &op.Username, &op.DisplayName, &roles, &op.Email, &op.Mobile, &op.Status, &op.CreatedAt,
+		&op.MustChangePassword, &op.SessionEpoch)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Operator{}, apperr.NotFound
 	}
@@ -107,7 +115,7 @@ func (s *Service) scanOperator(row *sql.Row) (Operator, error) {
 
 // OperatorActor returns the actor for a signed-in operator.
 func (op Operator) Actor() Actor {
-	return Actor{Kind: ActorOperator, ID: op.ID, Name: op.Username, OperatorRoles: op.Roles}
+	return Actor{Kind: ActorOperator, ID: op.ID, Name: op.Username, OperatorRoles: op.Roles, Scope: AllScope()}
 }
 
 func joinRoles(roles []OperatorRole) string {
