@@ -147,6 +147,7 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Outbox = outbox.New(a.DB, a.Queue, a.Clock, mailer, nil)
 	a.Outbox.Register(workers)
 	a.Identity = identity.NewService(a.DB, a.Clock, a.Box)
+	a.Identity.SetOutbox(a.Outbox)
 	if a.Catalog, err = commerce.NewCatalog(ctx, a.DB); err != nil {
 		return err
 	}

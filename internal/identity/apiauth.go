@@ -22,11 +22,39 @@ const (
 )
 
 // actorFor is the one place a member becomes an Actor: the console session,
-// access keys and tokens all come through it. Today the main account holds
-// every permission item and other members none; the organization's roles
-// will be loaded here. Callers set Kind.
+// access keys and tokens all come through it, so every face gets the same
+// permission items (from the member's roles) and data scope. Callers set
+// Kind.
 func (s *Service) actorFor(ctx context.Context, m Member, p Partner) (Actor, error) {
-	return m.Actor(p), nil
+	a := m.Actor(p)
+	perms, scope, err := s.accessOf(ctx, m)
+	if err != nil {
+		return Actor{}, err
+	}
+	a.Perms, a.Scope = perms, scope
+	return a, nil
+}
+
+// ConsoleActor restores a signed-in member's actor for a console request:
+// the member must still be active, its partner not frozen, and the session
+// must not predate the member's last password change (epoch).
+func (s *Service) ConsoleActor(ctx context.Context, partnerID, memberID string, epoch int) (Actor, Member, error) {
+	m, err := s.MemberByID(ctx, partnerID, memberID)
+	if err != nil {
+		return Actor{}, Member{}, err
+	}
+	if m.SessionEpoch != epoch {
+		return Actor{}, Member{}, ErrSessionEnded
+	}
+	p, err := s.partnerByID(ctx, partnerID)
+	if err != nil {
+		return Actor{}, Member{}, err
+	}
+	if p.Status == PartnerFrozen {
+		return Actor{}, Member{}, ErrAccountFrozen
+	}
+	a, err := s.actorFor(ctx, m, p)
+	return a, m, err
 }
 
 // apiActor checks that a member may use the open API now and returns its

@@ -118,27 +118,32 @@ func (s *Service) MemberAccess(ctx context.Context, partnerID, memberID string) 
 	if err != nil {
 		return nil, Scope{}, err
 	}
+	return s.accessOf(ctx, m)
+}
+
+// accessOf computes an already loaded member's permission items and scope.
+func (s *Service) accessOf(ctx context.Context, m Member) (map[string]bool, Scope, error) {
 	if m.Status != MemberActive {
 		return nil, Scope{}, ErrAccountDisable
 	}
 	if m.IsMain {
 		return allPermissions(), AllScope(), nil
 	}
-	roles, err := s.partnerRoles(ctx, s.db.SQL, partnerID)
+	roles, err := s.partnerRoles(ctx, s.db.SQL, m.PartnerID)
 	if err != nil {
 		return nil, Scope{}, err
 	}
-	held, err := s.memberRoleIDs(ctx, s.db.SQL, partnerID, []string{memberID})
+	held, err := s.memberRoleIDs(ctx, s.db.SQL, m.PartnerID, []string{m.ID})
 	if err != nil {
 		return nil, Scope{}, err
 	}
-	roleIDs := held[memberID]
+	roleIDs := held[m.ID]
 	perms := permsOf(roleIDs, roles)
 	var reports []string
 	if len(roleIDs) == 1 && roleIDs[0] == PresetDirector {
-		if reports, err = s.reportIDs(ctx, s.db.SQL, partnerID, memberID); err != nil {
+		if reports, err = s.reportIDs(ctx, s.db.SQL, m.PartnerID, m.ID); err != nil {
 			return nil, Scope{}, err
 		}
 	}
-	return perms, scopeFor(memberID, roleIDs, reports), nil
+	return perms, scopeFor(m.ID, roleIDs, reports), nil
 }

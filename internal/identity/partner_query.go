@@ -114,3 +114,16 @@ func (s *Service) PartnerByDomainName(ctx context.Context, name string) (Partner
 	}
 	return p, nil
 }
+
+// partnerByID loads a partner without an actor check, for callers that have
+// already established who is asking (session and credential restore).
+func (s *Service) partnerByID(ctx context.Context, id string) (Partner, error) {
+	p, err := scanPartner(s.db.SQL.QueryRowContext(ctx, partnerSelect+" WHERE id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Partner{}, ErrPartnerNotFound
+	}
+	if err != nil {
+		return Partner{}, fmt.Errorf("load partner %s: %w", id, err)
+	}
+	return p, nil
+}

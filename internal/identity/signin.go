@@ -24,6 +24,7 @@ var (
 	ErrAccountLocked  = apperr.New("PC.0423", "err.account_locked").WithStatus(423)
 	ErrAccountFrozen  = apperr.New("PC.0403", "err.partner_frozen").WithStatus(403)
 	ErrAccountDisable = apperr.New("PC.0403", "err.account_disabled").WithStatus(403)
+	ErrSessionEnded   = apperr.New("PC.0401", "err.session_expired").WithStatus(401)
 )
 
 // credentialTable describes where a kind of account keeps its password and

@@ -15,6 +15,8 @@ const (
 	sessMemberID   = "member_id"
 	sessPartnerID  = "partner_id"
 	sessOperatorID = "operator_id"
+	sessEpoch      = "epoch"    // the member's session epoch at sign-in
+	sessOpEpoch    = "op_epoch" // the operator's session epoch at sign-in
 )
 
 type actorKey struct{}
@@ -38,19 +40,22 @@ func mustActor(r *http.Request) identity.Actor {
 }
 
 // guard resolves the signed-in actor for the route's face and enforces the
-// route's access; a visitor without a valid session goes to the sign-in page
-// and comes back afterwards.
+// route's access: a visitor without a valid session goes to the sign-in page
+// and comes back afterwards; a member who must change the initial password
+// goes to the change-password page first; a signed-in actor without the
+// route's permission gets a 403 page.
 func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var (
-			a   identity.Actor
-			err error
+			a          identity.Actor
+			mustChange bool
+			err        error
 		)
 		switch rt.Face {
 		case FacePartner:
-			a, err = s.partnerActor(r)
+			a, mustChange, err = s.partnerActor(r)
 		case FaceOperator:
-			a, err = s.operatorActor(r)
+			a, mustChange, err = s.operatorActor(r)
 		}
 		if err == nil {
 			r = r.WithContext(withActor(r.Context(), a))
@@ -61,7 +66,7 @@ func (s *Server) guard(rt route) http.Handler {
 		}
 		if err != nil {
 			if !errors.Is(err, errNoSession) {
-				s.Log.Warn("session refused", "err", err)
+				s.Log.Info("session refused", "err", err)
 				_ = s.Sessions.Destroy(r.Context())
 			}
 			signin := "/signin"
@@ -74,48 +79,54 @@ func (s *Server) guard(rt route) http.Handler {
 			http.Redirect(w, r, signin, http.StatusSeeOther)
 			return
 		}
+		if mustChange && !rt.AllowedBeforePasswordChange {
+			target := "/account/password"
+			if rt.Face == FaceOperator {
+				target = "/ops/account/password"
+			}
+			http.Redirect(w, r, target, http.StatusSeeOther)
+			return
+		}
+		if !rt.Access.allows(a) {
+			s.renderError(w, r, "error", view{Title: "error.title"}, apperr.Forbidden)
+			return
+		}
 		rt.Handler(w, r)
 	})
 }
 
 var errNoSession = errors.New("no session")
 
-// partnerActor rebuilds the member's actor from the session, re-reading the
-// member and partner so a frozen partner or disabled member is out at once.
-func (s *Server) partnerActor(r *http.Request) (identity.Actor, error) {
+// partnerActor rebuilds the member's actor from the session through
+// identity, which re-reads the member and partner so a frozen partner, a
+// disabled member or a password changed elsewhere ends the session at once.
+func (s *Server) partnerActor(r *http.Request) (identity.Actor, bool, error) {
 	ctx := r.Context()
 	memberID, partnerID := s.Sessions.GetString(ctx, sessMemberID), s.Sessions.GetString(ctx, sessPartnerID)
 	if memberID == "" || partnerID == "" {
-		return identity.Actor{}, errNoSession
+		return identity.Actor{}, false, errNoSession
 	}
-	m, err := s.Identity.MemberByID(ctx, partnerID, memberID)
+	a, m, err := s.Identity.ConsoleActor(ctx, partnerID, memberID, s.Sessions.GetInt(ctx, sessEpoch))
 	if err != nil {
-		return identity.Actor{}, err
+		return identity.Actor{}, false, err
 	}
-	p, err := s.Identity.Partner(ctx, identity.Actor{Kind: identity.ActorMember, PartnerID: partnerID}, partnerID)
-	if err != nil {
-		return identity.Actor{}, err
-	}
-	if p.Status == identity.PartnerFrozen {
-		return identity.Actor{}, identity.ErrAccountFrozen
-	}
-	if m.Status != "active" {
-		return identity.Actor{}, identity.ErrAccountDisable
-	}
-	return m.Actor(p), nil
+	return a, m.MustChangePassword, nil
 }
 
-func (s *Server) operatorActor(r *http.Request) (identity.Actor, error) {
+func (s *Server) operatorActor(r *http.Request) (identity.Actor, bool, error) {
 	id := s.Sessions.GetString(r.Context(), sessOperatorID)
 	if id == "" {
-		return identity.Actor{}, errNoSession
+		return identity.Actor{}, false, errNoSession
 	}
 	op, err := s.Identity.OperatorByID(r.Context(), id)
 	if err != nil {
-		return identity.Actor{}, err
+		return identity.Actor{}, false, err
 	}
-	if op.Status != "active" {
-		return identity.Actor{}, apperr.Forbidden
+	if op.Status != identity.OperatorActive {
+		return identity.Actor{}, false, identity.ErrAccountDisable
 	}
-	return op.Actor(), nil
+	if op.SessionEpoch != s.Sessions.GetInt(r.Context(), sessOpEpoch) {
+		return identity.Actor{}, false, identity.ErrSessionEnded
+	}
+	return op.Actor(), op.MustChangePassword, nil
 }

@@ -105,7 +105,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		v.Face = faceOf(r)
 	}
 	if v.Actor != nil {
-		v.Nav = s.menu(v.Face, r.URL.Path)
+		v.Nav = s.menu(*v.Actor, v.Face, r.URL.Path)
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, v); err != nil {

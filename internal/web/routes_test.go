@@ -4,7 +4,53 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"partnercenter/internal/identity"
 )
+
+var (
+	mainActor = identity.Actor{Kind: identity.ActorMember, IsMain: true, Perms: map[string]bool{}}
+	opActor   = identity.Actor{Kind: identity.ActorOperator, OperatorRoles: []identity.OperatorRole{identity.RolePlatformAdmin}}
+)
+
+// TestMenuFollowsPermissions: a member without an item does not see the
+// menu of routes needing it.
+func TestMenuFollowsPermissions(t *testing.T) {
+	s := &Server{}
+	for _, rt := range s.routes() {
+		code, ok := rt.Access.Item()
+		if !ok || rt.Menu == "" {
+			continue
+		}
+		with := identity.Actor{Kind: identity.ActorMember, Perms: map[string]bool{code: true}}
+		without := identity.Actor{Kind: identity.ActorMember, Perms: map[string]bool{}}
+		if !hasMenu(s.menu(with, FacePartner, "/"), rt.Menu) {
+			t.Errorf("%s: a member holding %s does not see menu %s", rt.Pattern, code, rt.Menu)
+		}
+		if !menuReachable(s, rt.Menu, without) && hasMenu(s.menu(without, FacePartner, "/"), rt.Menu) {
+			t.Errorf("%s: a member without %s sees menu %s", rt.Pattern, code, rt.Menu)
+		}
+	}
+}
+
+// menuReachable reports whether some route of menu is open to a.
+func menuReachable(s *Server, menu string, a identity.Actor) bool {
+	for _, rt := range s.routes() {
+		if rt.Menu == menu && rt.Access.allows(a) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasMenu(items []navItem, key string) bool {
+	for _, it := range items {
+		if it.Key == key {
+			return true
+		}
+	}
+	return false
+}
 
 // TestRoutes checks the route table: every route says who may use it, menu
 // entries are pages one can link to, and no route is declared twice.
@@ -49,9 +95,13 @@ func TestRoutes(t *testing.T) {
 				t.Error("no face")
 			case strings.HasPrefix(rt.Pattern, "/ops/") != (rt.Face == FaceOperator):
 				t.Errorf("face %q does not match the path", rt.Face)
-			case rt.Face == FaceOperator && rt.Access == PartnerSignedIn,
-				rt.Face == FacePartner && rt.Access == OperatorSignedIn:
+			case rt.Access != Public && rt.Access.face() != rt.Face:
 				t.Errorf("face %q with access %q", rt.Face, rt.Access)
+			}
+			if code, ok := rt.Access.Item(); ok {
+				if _, known := identity.PermissionByCode(code); !known {
+					t.Errorf("permission item %q is not in the catalogue", code)
+				}
 			}
 			if seen[key] {
 				t.Error("declared twice")
@@ -65,18 +115,19 @@ func TestMenu(t *testing.T) {
 	s := &Server{}
 	tests := []struct {
 		name     string
+		actor    identity.Actor
 		face     Face
 		path     string
 		wantKeys []string // at least these, in this order
 	}{
-		{"Partner", FacePartner, "/", []string{"nav.home"}},
-		{"Operator", FaceOperator, "/ops/outbox", []string{"nav.ops.partners", "nav.ops.outbox"}},
+		{"Partner", mainActor, FacePartner, "/", []string{"nav.home"}},
+		{"Operator", opActor, FaceOperator, "/ops/outbox", []string{"nav.ops.partners", "nav.ops.outbox"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var keys []string
 			active := 0
-			for _, it := range s.menu(tt.face, tt.path) {
+			for _, it := range s.menu(tt.actor, tt.face, tt.path) {
 				keys = append(keys, it.Key)
 				if it.Active {
 					active++

@@ -38,6 +38,7 @@ func (s *Server) partnerSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Sessions.Put(r.Context(), sessMemberID, m.ID)
 	s.Sessions.Put(r.Context(), sessPartnerID, p.ID)
+	s.Sessions.Put(r.Context(), sessEpoch, m.SessionEpoch)
 	http.Redirect(w, r, localPath(form.Next, "/"), http.StatusSeeOther)
 }
 
@@ -70,6 +71,7 @@ func (s *Server) opsSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.Sessions.Put(r.Context(), sessOperatorID, op.ID)
+	s.Sessions.Put(r.Context(), sessOpEpoch, op.SessionEpoch)
 	http.Redirect(w, r, localPath(form.Next, "/ops/"), http.StatusSeeOther)
 }
 
