@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,12 @@ import (
 // as behind a load balancer: both migrate and seed at the same time, and a
 // session (with its CSRF token) made through one is valid on the other.
 func TestTwoServeProcesses(t *testing.T) {
+	if os.Getenv("TEST_DATABASE_URL") == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("TEST_DATABASE_URL is not set; CI must test two nodes on PostgreSQL")
+		}
+		t.Skip("TEST_DATABASE_URL is not set") // checked here: t.Skip in the goroutines below would not skip
+	}
 	var a, b *Server
 	var wg sync.WaitGroup
 	wg.Add(2)

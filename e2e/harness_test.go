@@ -101,6 +101,9 @@ type Server struct {
 	URL     string // http://127.0.0.1:PORT, no trailing slash
 	DataDir string
 	Demo    Demo
+	// Postgres is set when the server runs on TEST_DATABASE_URL rather
+	// than SQLite in DataDir.
+	Postgres bool
 
 	env  []string
 	cmd  *exec.Cmd
@@ -111,6 +114,7 @@ type Server struct {
 
 type serverOptions struct {
 	postgres bool
+	env      []string // extra KEY=VALUE pairs, after the inherited environment
 }
 
 // ServerOption changes how startServer runs the program.
@@ -124,6 +128,20 @@ func withPostgres() ServerOption {
 	return func(o *serverOptions) { o.postgres = true }
 }
 
+// withEnv adds environment variables to the server's (and its demo
+// command's), given as key, value pairs; they override inherited ones.
+// Example: withEnv("PC_API_RATE_LIMIT", "0").
+func withEnv(kv ...string) ServerOption {
+	if len(kv)%2 != 0 {
+		panic("withEnv: want key, value pairs")
+	}
+	return func(o *serverOptions) {
+		for i := 0; i < len(kv); i += 2 {
+			o.env = append(o.env, kv[i]+"="+kv[i+1])
+		}
+	}
+}
+
 var runningLine = regexp.MustCompile(`Partner Center is running at (http://127\.0\.0\.1:\d+)/ `)
 
 // startServer runs `partnercenter serve --demo` on a fresh data directory,
@@ -135,7 +153,7 @@ func startServer(t *testing.T, opts ...ServerOption) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	s := &Server{DataDir: t.TempDir(), out: &logBuffer{}, done: make(chan struct{})}
+	s := &Server{DataDir: t.TempDir(), Postgres: o.postgres, out: &logBuffer{}, done: make(chan struct{})}
 	// SQLite in the data directory unless PostgreSQL is asked for: an
 	// inherited PC_DATABASE_URL must not redirect the server.
 	for _, kv := range os.Environ() {
@@ -150,6 +168,8 @@ func startServer(t *testing.T, opts ...ServerOption) *Server {
 		}
 		s.env = append(s.env, "PC_DATABASE_URL="+url)
 	}
+	// exec uses the last value of a duplicated key.
+	s.env = append(s.env, o.env...)
 
 	s.cmd = exec.Command(binPath, "serve", "--addr", "127.0.0.1:0", "--data", s.DataDir, "--demo")
 	s.cmd.Env = s.env
