@@ -60,8 +60,33 @@ func runTests(m *testing.M) int {
 
 // Demo is the output of `partnercenter demo --json` (design.md §5).
 type Demo struct {
-	Operator Login         `json:"operator"`
-	Partners []DemoPartner `json:"partners"`
+	Operator  Login          `json:"operator"`
+	Partners  []DemoPartner  `json:"partners"`
+	Customers []DemoCustomer `json:"customers"`
+}
+
+// DemoCustomer is one demo customer account and the partner it is
+// associated with.
+type DemoCustomer struct {
+	Key             string `json:"key"`
+	Partner         string `json:"partner"`
+	AssociationType string `json:"association_type"`
+	DomainID        string `json:"domain_id"`
+	DomainName      string `json:"domain_name"`
+	Password        string `json:"password"`
+}
+
+// Customer returns the demo customer with key (sp-reseller, sp-referral,
+// reseller-reseller).
+func (d Demo) Customer(t testing.TB, key string) DemoCustomer {
+	t.Helper()
+	for _, c := range d.Customers {
+		if c.Key == key {
+			return c
+		}
+	}
+	t.Fatalf("demo data has no customer %q", key)
+	return DemoCustomer{}
 }
 
 // Login is a user name and password.

@@ -23,8 +23,9 @@ func TestDemoJSONContract(t *testing.T) {
 	dir := t.TempDir()
 	first := mustRun(t, "demo", "--data", dir, "--json")
 	var doc struct {
-		Operator map[string]string `json:"operator"`
-		Partners []map[string]any  `json:"partners"`
+		Operator  map[string]string   `json:"operator"`
+		Partners  []map[string]any    `json:"partners"`
+		Customers []map[string]string `json:"customers"`
 	}
 	if err := json.Unmarshal([]byte(first), &doc); err != nil {
 		t.Fatalf("demo --json is not JSON: %v\n%s", err, first)
@@ -56,6 +57,25 @@ func TestDemoJSONContract(t *testing.T) {
 	}
 	if got := doc.Partners[3]["parent"]; got != "dist" {
 		t.Errorf("reseller parent %v, want dist", got)
+	}
+	wantCustomers := []struct{ key, partner, typ string }{
+		{"sp-reseller", "sp", "reseller"}, {"sp-referral", "sp", "referral"}, {"reseller-reseller", "reseller", "reseller"}}
+	if len(doc.Customers) != len(wantCustomers) {
+		t.Fatalf("got %d customers, want %d", len(doc.Customers), len(wantCustomers))
+	}
+	for i, want := range wantCustomers {
+		c := doc.Customers[i]
+		if c["key"] != want.key || c["partner"] != want.partner || c["association_type"] != want.typ {
+			t.Errorf("customer %d: %v, want %s of %s (%s)", i, c, want.key, want.partner, want.typ)
+		}
+		for _, field := range []string{"domain_id", "domain_name", "password"} {
+			if c[field] == "" {
+				t.Errorf("customer %s: %s missing", want.key, field)
+			}
+		}
+		if len(c["domain_id"]) != 32 {
+			t.Errorf("customer %s: domain_id %q is not 32 hex", want.key, c["domain_id"])
+		}
 	}
 	if second := mustRun(t, "demo", "--data", dir, "--json"); second != first {
 		t.Fatalf("demo --json is not idempotent:\n%s\n%s", first, second)

@@ -23,6 +23,7 @@ import (
 
 	"partnercenter/internal/cbcapi"
 	"partnercenter/internal/commerce"
+	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/platform/blob"
 	"partnercenter/internal/platform/clock"
@@ -32,24 +33,27 @@ import (
 	"partnercenter/internal/platform/outbox"
 	"partnercenter/internal/platform/secretbox"
 	"partnercenter/internal/platform/sessions"
+	"partnercenter/internal/saml"
 	"partnercenter/internal/web"
 )
 
 // App is one running Partner Center node.
 type App struct {
-	Config   Config
-	Log      *slog.Logger
-	Clock    clock.Clock
-	DB       *db.DB
-	Queue    *jobs.Queue
-	Box      *secretbox.Box
-	Blob     blob.Store
-	Outbox   *outbox.Outbox
-	Identity *identity.Service
-	Catalog  *commerce.Catalog
-	API      *cbcapi.API
-	Sessions *scs.SessionManager
-	Registry *prometheus.Registry
+	Config    Config
+	Log       *slog.Logger
+	Clock     clock.Clock
+	DB        *db.DB
+	Queue     *jobs.Queue
+	Box       *secretbox.Box
+	Blob      blob.Store
+	Outbox    *outbox.Outbox
+	Identity  *identity.Service
+	Catalog   *commerce.Catalog
+	Customers *customer.Service
+	API       *cbcapi.API
+	SAML      *saml.Service
+	Sessions  *scs.SessionManager
+	Registry  *prometheus.Registry
 
 	handler  http.Handler
 	server   *http.Server
@@ -148,10 +152,14 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Outbox.Register(workers)
 	a.Identity = identity.NewService(a.DB, a.Clock, a.Box)
 	a.Identity.SetOutbox(a.Outbox)
+	a.Identity.SetAllowHTTPNotifyLoopback(cfg.AllowHTTPNotifyLoopback)
 	if a.Catalog, err = commerce.NewCatalog(ctx, a.DB); err != nil {
 		return err
 	}
-	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Clock: a.Clock, Log: a.Log},
+	a.Customers = customer.NewService(a.DB, a.Clock, a.Identity, a.Queue, a.Outbox, customer.Config{
+		MaxAccountsPerMobile: cfg.MaxAccountsPerMobile, AssociationWait: cfg.AssociationWait})
+	a.Customers.Register(workers)
+	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Clock: a.Clock, Log: a.Log},
 		cbcapi.Config{RateLimit: cfg.APIRateLimit, RateBurst: cfg.APIRateBurst})
 
 	a.Sessions = scs.New()
@@ -170,6 +178,10 @@ func (a *App) build(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	// Until the customer portal binds customers, a verified SAML login ends
+	// on a page saying no customer account is bound (saml.UnboundBinder).
+	a.SAML = saml.New(saml.Deps{DB: a.DB, Box: a.Box, Clock: a.Clock, Identity: a.Identity,
+		Binder: saml.UnboundBinder{}, Log: a.Log}, saml.Config{BaseURL: cfg.BaseURL})
 	a.handler = a.routes(consoles)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"partnercenter/internal/customer"
 	"partnercenter/internal/platform/blob"
 )
 
@@ -35,19 +36,33 @@ type Config struct {
 	// the burst allowed above it.
 	APIRateLimit float64 // PC_API_RATE_LIMIT, default 10
 	APIRateBurst int     // PC_API_RATE_BURST, default 20
+
+	// MaxAccountsPerMobile is how many customer accounts one mobile number
+	// may back, platform-wide.
+	MaxAccountsPerMobile int // PC_MAX_ACCOUNTS_PER_MOBILE, default 5
+	// AssociationWait is how long CreateSubCustomer with
+	// include_association_result=true waits for the association.
+	AssociationWait time.Duration // PC_ASSOCIATION_WAIT, default 5s
+
+	// AllowHTTPNotifyLoopback lets partners set binding-notification URLs
+	// on a loopback host, plain http included, so tests can receive them
+	// locally. Never on in production.
+	AllowHTTPNotifyLoopback bool // PC_ALLOW_HTTP_NOTIFY_LOOPBACK=true
 }
 
 // Defaults returns the configuration of `partnercenter serve` with nothing
 // configured: SQLite in ./data, mail and SMS in the outbox.
 func Defaults() Config {
 	return Config{
-		Addr:               "127.0.0.1:8080",
-		DataDir:            "data",
-		LogLevel:           "info",
-		SessionIdleTimeout: 30 * time.Minute,
-		ShutdownTimeout:    30 * time.Second,
-		APIRateLimit:       10,
-		APIRateBurst:       20,
+		Addr:                 "127.0.0.1:8080",
+		DataDir:              "data",
+		LogLevel:             "info",
+		SessionIdleTimeout:   30 * time.Minute,
+		ShutdownTimeout:      30 * time.Second,
+		APIRateLimit:         10,
+		APIRateBurst:         20,
+		MaxAccountsPerMobile: customer.DefaultMaxAccountsPerMobile,
+		AssociationWait:      customer.DefaultAssociationWait,
 	}
 }
 
@@ -70,7 +85,8 @@ func (c Config) Env(getenv func(string) string) (Config, error) {
 	set(&c.S3.AccessKey, "PC_S3_ACCESS_KEY")
 	set(&c.S3.SecretKey, "PC_S3_SECRET_KEY")
 	set(&c.LogLevel, "PC_LOG_LEVEL")
-	for name, dst := range map[string]*time.Duration{"PC_SESSION_IDLE": &c.SessionIdleTimeout, "PC_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout} {
+	for name, dst := range map[string]*time.Duration{"PC_SESSION_IDLE": &c.SessionIdleTimeout,
+		"PC_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout, "PC_ASSOCIATION_WAIT": &c.AssociationWait} {
 		if v := getenv(name); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
@@ -92,6 +108,20 @@ func (c Config) Env(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("PC_API_RATE_BURST: want a whole number of requests of at least 1, got %q", v)
 		}
 		c.APIRateBurst = n
+	}
+	if v := getenv("PC_ALLOW_HTTP_NOTIFY_LOOPBACK"); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("PC_ALLOW_HTTP_NOTIFY_LOOPBACK: want true or false, got %q", v)
+		}
+		c.AllowHTTPNotifyLoopback = on
+	}
+	if v := getenv("PC_MAX_ACCOUNTS_PER_MOBILE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("PC_MAX_ACCOUNTS_PER_MOBILE: want a whole number of accounts of at least 1, got %q", v)
+		}
+		c.MaxAccountsPerMobile = n
 	}
 	return c, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/platform/apperr"
 )
@@ -12,8 +13,9 @@ import (
 // Demo is what `partnercenter demo --json` prints: the contract of
 // design.md §5. Later features add keys; none are removed.
 type Demo struct {
-	Operator Login         `json:"operator"`
-	Partners []DemoPartner `json:"partners"`
+	Operator  Login          `json:"operator"`
+	Partners  []DemoPartner  `json:"partners"`
+	Customers []DemoCustomer `json:"customers"`
 }
 
 // Login is a user name and password.
@@ -36,6 +38,19 @@ type DemoPartner struct {
 	SecretKey    string `json:"secret_key"`
 }
 
+// DemoCustomer is one demo customer account, associated with a demo
+// partner, with its password.
+type DemoCustomer struct {
+	Key string `json:"key"`
+	// Partner is the key of the partner it is associated with.
+	Partner string `json:"partner"`
+	// AssociationType is "reseller" (代售) or "referral" (顾问销售).
+	AssociationType string `json:"association_type"`
+	DomainID        string `json:"domain_id"`
+	DomainName      string `json:"domain_name"`
+	Password        string `json:"password"`
+}
+
 type demoPartnerSpec struct {
 	key, parent, domainName, name string
 	typ                           identity.PartnerType
@@ -51,6 +66,19 @@ var demoPartners = []demoPartnerSpec{
 		eco: identity.EcoManager{Name: "陈刚", Email: "chengang@eco.example.com", Mobile: "13800000003"}},
 	{key: "reseller", parent: "dist", domainName: "demo-reseller", name: "星河云服务有限公司", typ: identity.CloudReseller,
 		eco: identity.EcoManager{Name: "陈刚", Email: "chengang@eco.example.com", Mobile: "13800000003"}},
+}
+
+// demoCustomerSpec is a demo customer; creator is the partner whose API
+// call creates it (a distributor creates its reseller's).
+type demoCustomerSpec struct {
+	key, partner, creator, domainName string
+	typ                               customer.AssociationType
+}
+
+var demoCustomers = []demoCustomerSpec{
+	{key: "sp-reseller", partner: "sp", creator: "sp", domainName: "demo-sp-resale-customer", typ: customer.Reseller},
+	{key: "sp-referral", partner: "sp", creator: "sp", domainName: "demo-sp-referral-customer", typ: customer.Referral},
+	{key: "reseller-reseller", partner: "reseller", creator: "dist", domainName: "demo-reseller-customer", typ: customer.Reseller},
 }
 
 const demoOperator = "operator"
@@ -80,15 +108,72 @@ func (a *App) SeedDemo(ctx context.Context) (Demo, error) {
 		return Demo{}, fmt.Errorf("demo operator: %w", err)
 	}
 	ids := map[string]string{}
+	partners := map[string]DemoPartner{}
 	for _, spec := range demoPartners {
 		dp, err := a.seedDemoPartner(ctx, op.Actor(), spec, ids[spec.parent])
 		if err != nil {
 			return Demo{}, fmt.Errorf("demo partner %s: %w", spec.key, err)
 		}
 		ids[spec.key] = dp.PartnerID
+		partners[spec.key] = dp
 		out.Partners = append(out.Partners, dp)
 	}
+	for _, spec := range demoCustomers {
+		dc, err := a.seedDemoCustomer(ctx, spec, partners)
+		if err != nil {
+			return Demo{}, fmt.Errorf("demo customer %s: %w", spec.key, err)
+		}
+		out.Customers = append(out.Customers, dc)
+	}
 	return out, nil
+}
+
+// seedDemoCustomer creates a demo customer through the creator's API use
+// case if it is missing (found by its xaccount binding) and associates it
+// at once, without waiting for the job.
+func (a *App) seedDemoCustomer(ctx context.Context, spec demoCustomerSpec, partners map[string]DemoPartner) (DemoCustomer, error) {
+	creator, owner := partners[spec.creator], partners[spec.partner]
+	password := a.demoPassword("customer:" + spec.domainName)
+	xaccountID := "demo-" + spec.key
+	c, err := a.Customers.CustomerByXAccount(ctx, creator.XAccountType, xaccountID)
+	if errors.Is(err, customer.ErrCustomerNotFound) {
+		admin, err := a.Identity.MainMember(ctx, creator.PartnerID)
+		if err != nil {
+			return DemoCustomer{}, err
+		}
+		p, err := a.Identity.PartnerByDomainName(ctx, creator.DomainName)
+		if err != nil {
+			return DemoCustomer{}, err
+		}
+		in := customer.NewCustomer{XAccountID: xaccountID, XAccountType: creator.XAccountType,
+			DomainName: &spec.domainName, Password: &password}
+		if spec.typ == customer.Referral {
+			one := "1"
+			in.CooperationType = &one
+		}
+		if spec.partner != spec.creator {
+			in.IndirectPartnerID = &owner.PartnerID
+		}
+		c, err = a.Customers.CreateSubCustomer(ctx, admin.Actor(p), in)
+		if errors.Is(err, customer.ErrXAccountTaken) {
+			c, err = a.Customers.CustomerByXAccount(ctx, creator.XAccountType, xaccountID)
+		}
+		if err != nil {
+			return DemoCustomer{}, err
+		}
+	} else if err != nil {
+		return DemoCustomer{}, err
+	}
+	assoc, err := a.Customers.AssociateNow(ctx, c.ID)
+	if err != nil {
+		return DemoCustomer{}, err
+	}
+	typ := "reseller"
+	if assoc.Type == customer.Referral {
+		typ = "referral"
+	}
+	return DemoCustomer{Key: spec.key, Partner: spec.partner, AssociationType: typ, DomainID: c.ID,
+		DomainName: c.DomainName, Password: password}, nil
 }
 
 func (a *App) seedDemoPartner(ctx context.Context, op identity.Actor, spec demoPartnerSpec, parentID string) (DemoPartner, error) {

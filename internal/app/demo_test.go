@@ -51,6 +51,26 @@ func TestSeedDemo(t *testing.T) {
 			if keys["reseller"].Parent != "dist" {
 				t.Errorf("reseller parent %q, want dist", keys["reseller"].Parent)
 			}
+			wantCustomers := map[string][2]string{"sp-reseller": {"sp", "reseller"}, "sp-referral": {"sp", "referral"},
+				"reseller-reseller": {"reseller", "reseller"}}
+			if len(first.Customers) != len(wantCustomers) {
+				t.Fatalf("%d demo customers, want %d", len(first.Customers), len(wantCustomers))
+			}
+			for _, dc := range first.Customers {
+				want, ok := wantCustomers[dc.Key]
+				if !ok || dc.Partner != want[0] || dc.AssociationType != want[1] || !ids.Valid(dc.DomainID) || dc.Password == "" {
+					t.Errorf("demo customer %+v", dc)
+					continue
+				}
+				c, err := a.Customers.CustomerByDomainName(ctx, dc.DomainName)
+				if err != nil || c.ID != dc.DomainID || !c.CheckPassword(dc.Password) {
+					t.Errorf("%s: stored %+v (%v); the password must work", dc.Key, c, err)
+				}
+				assoc, ok, err := a.Customers.CurrentAssociation(ctx, dc.DomainID)
+				if err != nil || !ok || assoc.PartnerID != keys[dc.Partner].PartnerID {
+					t.Errorf("%s: association %+v %v %v, want current with %s", dc.Key, assoc, ok, err, dc.Partner)
+				}
+			}
 			if _, err := a.Identity.SignInOperator(ctx, first.Operator.Username, first.Operator.Password); err != nil {
 				t.Errorf("operator cannot sign in: %v", err)
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"partnercenter/internal/commerce"
+	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/clock"
@@ -17,8 +18,10 @@ import (
 type Deps struct {
 	Identity *identity.Service
 	Catalog  *commerce.Catalog
-	Clock    clock.Clock
-	Log      *slog.Logger
+	// Customers is the customer domain: registration, the list, freezing.
+	Customers *customer.Service
+	Clock     clock.Clock
+	Log       *slog.Logger
 }
 
 // Config tunes the API.

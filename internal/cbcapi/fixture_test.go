@@ -14,13 +14,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"partnercenter/internal/cbcapi"
 	"partnercenter/internal/commerce"
+	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/httpx"
 	"partnercenter/internal/platform/ids"
+	"partnercenter/internal/platform/jobs"
+	"partnercenter/internal/platform/outbox"
 	"partnercenter/internal/platform/secretbox"
 )
 
@@ -30,11 +35,16 @@ const testPassword = "Passw0rd!x"
 // fixture is the API on a real database, mounted on a mux the way the app
 // mounts it, with a stopped clock.
 type fixture struct {
-	db      *db.DB
-	clock   *clock.Mock
-	ident   *identity.Service
-	handler http.Handler
-	admin   identity.Actor
+	db    *db.DB
+	clock *clock.Mock
+	ident *identity.Service
+	// customers works with jobs only on databases migrated with River's
+	// tables (customerEach); queue works them once started.
+	customers *customer.Service
+	queue     *jobs.Queue
+	outbox    *outbox.Outbox
+	handler   http.Handler
+	admin     identity.Actor
 }
 
 // noLimit turns rate limiting off, for tests that are not about it.
@@ -55,7 +65,17 @@ func mustFixture(tb testing.TB, d *db.DB, cfg cbcapi.Config) *fixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	api := cbcapi.New(cbcapi.Deps{Identity: ident, Catalog: cat, Clock: c, Log: slog.New(slog.DiscardHandler)}, cfg)
+	workers := river.NewWorkers()
+	queue, err := jobs.New(d, jobs.Config{Workers: workers, PollInterval: 100 * time.Millisecond})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ob := outbox.New(d, queue, c, nil, nil)
+	ob.Register(workers)
+	customers := customer.NewService(d, c, ident, queue, ob, customer.Config{AssociationWait: 300 * time.Millisecond})
+	customers.Register(workers)
+	api := cbcapi.New(cbcapi.Deps{Identity: ident, Catalog: cat, Customers: customers, Clock: c,
+		Log: slog.New(slog.DiscardHandler)}, cfg)
 	mux := http.NewServeMux()
 	// A console catch-all like the partner console's, to prove API paths
 	// never reach it.
@@ -67,7 +87,8 @@ func mustFixture(tb testing.TB, d *db.DB, cfg cbcapi.Config) *fixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &fixture{db: d, clock: c, ident: ident, handler: httpx.WithRequestID(api.Mount(mux)), admin: op.Actor()}
+	return &fixture{db: d, clock: c, ident: ident, customers: customers, queue: queue, outbox: ob,
+		handler: httpx.WithRequestID(api.Mount(mux)), admin: op.Actor()}
 }
 
 // tenant is a partner with its main account's password and access key.

@@ -35,5 +35,12 @@ func (a *API) routes() []Route {
 		{"GET", "/v2/bases/service-types", identity.PermCatalogView, a.listServiceTypesOld},
 		{"GET", "/v2/products/resource-types", identity.PermCatalogView, a.listResourceTypes},
 		{"GET", "/v2/bases/resource-types", identity.PermCatalogView, a.listResourceTypesOld},
+
+		{"POST", "/v2/partners/sub-customers/users/check-identity", identity.PermCustomerCreate, a.checkUserIdentity},
+		{"POST", "/v2/bases/verificationcode/send", identity.PermCustomerCreate, a.sendVerificationCode},
+		{"POST", "/v2/partners/sub-customers", identity.PermCustomerCreate, a.createSubCustomer},
+		{"POST", "/v2/partners/sub-customers/query", identity.PermCustomerQuery, a.listSubCustomers},
+		{"POST", "/v2/partners/sub-customers/freeze", identity.PermCustomerFreeze, a.freezeSubCustomers},
+		{"POST", "/v2/partners/sub-customers/unfreeze", identity.PermCustomerUnfreeze, a.unfreezeSubCustomers},
 	}
 }

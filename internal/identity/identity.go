@@ -20,6 +20,8 @@ type Service struct {
 	apiAuth apiAuthState
 	// outbox sends password-reset codes (SetOutbox); nil until set.
 	outbox *outbox.Outbox
+	// notifyLoopback admits loopback notification URLs (access_config_update.go).
+	notifyLoopback bool
 }
 
 // NewService returns the identity service. box encrypts access-key secrets.

@@ -74,7 +74,7 @@ func TestPermissionGroups(t *testing.T) {
 		menus = append(menus, g.Menu)
 		n += len(g.Permissions)
 	}
-	if n != len(identity.Permissions) || !slices.Equal(menus, []string{"sales", "organization"}) {
+	if n != len(identity.Permissions) || !slices.Equal(menus, []string{"sales", "organization", "support"}) {
 		t.Fatalf("got menus %v with %d items", menus, n)
 	}
 }

@@ -30,6 +30,7 @@ const (
 	PermOrgMemberView    = "BPC_ITEM_ORG_050100"         // 查看组织成员
 	PermOrgMemberManage  = "BPC_ITEM_ORG_050101"         // 管理组织成员
 	PermOrgRoleManage    = "BPC_ITEM_ORG_050200"         // 管理角色
+	PermAccessConfig     = "BPC_ITEM_SUPPORT_060100"     // 接入配置 (支持 > 能力开放)
 )
 
 // Permissions is the catalogue, in display order.
@@ -51,6 +52,7 @@ var Permissions = []Permission{
 	{PermOrgMemberView, "查看组织成员", "View organization members", "organization"},
 	{PermOrgMemberManage, "管理组织成员", "Manage organization members", "organization"},
 	{PermOrgRoleManage, "管理角色", "Manage roles", "organization"},
+	{PermAccessConfig, "接入配置", "Access configuration", "support"},
 }
 
 // PermissionByCode returns the catalogue entry of code.

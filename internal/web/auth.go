@@ -30,6 +30,20 @@ func actorFrom(ctx context.Context) (identity.Actor, bool) {
 	return a, ok
 }
 
+// sessionInfo is what the guard learnt about the signed-in person beyond
+// the actor: its display name and whether it must change its password.
+type sessionInfo struct {
+	displayName string
+	mustChange  bool
+}
+
+type sessionKey struct{}
+
+func sessionFrom(ctx context.Context) (sessionInfo, bool) {
+	si, ok := ctx.Value(sessionKey{}).(sessionInfo)
+	return si, ok
+}
+
 // mustActor returns the actor the guard put on the request.
 func mustActor(r *http.Request) identity.Actor {
 	a, ok := actorFrom(r.Context())
@@ -47,18 +61,20 @@ func mustActor(r *http.Request) identity.Actor {
 func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var (
-			a          identity.Actor
-			mustChange bool
-			err        error
+			a   identity.Actor
+			si  sessionInfo
+			err error
 		)
 		switch rt.Face {
 		case FacePartner:
-			a, mustChange, err = s.partnerActor(r)
+			a, si, err = s.partnerActor(r)
 		case FaceOperator:
-			a, mustChange, err = s.operatorActor(r)
+			a, si, err = s.operatorActor(r)
 		}
+		mustChange := si.mustChange
 		if err == nil {
-			r = r.WithContext(withActor(r.Context(), a))
+			ctx := context.WithValue(withActor(r.Context(), a), sessionKey{}, si)
+			r = r.WithContext(ctx)
 		}
 		if rt.Access == Public {
 			rt.Handler(w, r)
@@ -100,33 +116,33 @@ var errNoSession = errors.New("no session")
 // partnerActor rebuilds the member's actor from the session through
 // identity, which re-reads the member and partner so a frozen partner, a
 // disabled member or a password changed elsewhere ends the session at once.
-func (s *Server) partnerActor(r *http.Request) (identity.Actor, bool, error) {
+func (s *Server) partnerActor(r *http.Request) (identity.Actor, sessionInfo, error) {
 	ctx := r.Context()
 	memberID, partnerID := s.Sessions.GetString(ctx, sessMemberID), s.Sessions.GetString(ctx, sessPartnerID)
 	if memberID == "" || partnerID == "" {
-		return identity.Actor{}, false, errNoSession
+		return identity.Actor{}, sessionInfo{}, errNoSession
 	}
 	a, m, err := s.Identity.ConsoleActor(ctx, partnerID, memberID, s.Sessions.GetInt(ctx, sessEpoch))
 	if err != nil {
-		return identity.Actor{}, false, err
+		return identity.Actor{}, sessionInfo{}, err
 	}
-	return a, m.MustChangePassword, nil
+	return a, sessionInfo{displayName: m.DisplayName, mustChange: m.MustChangePassword}, nil
 }
 
-func (s *Server) operatorActor(r *http.Request) (identity.Actor, bool, error) {
+func (s *Server) operatorActor(r *http.Request) (identity.Actor, sessionInfo, error) {
 	id := s.Sessions.GetString(r.Context(), sessOperatorID)
 	if id == "" {
-		return identity.Actor{}, false, errNoSession
+		return identity.Actor{}, sessionInfo{}, errNoSession
 	}
 	op, err := s.Identity.OperatorByID(r.Context(), id)
 	if err != nil {
-		return identity.Actor{}, false, err
+		return identity.Actor{}, sessionInfo{}, err
 	}
 	if op.Status != identity.OperatorActive {
-		return identity.Actor{}, false, identity.ErrAccountDisable
+		return identity.Actor{}, sessionInfo{}, identity.ErrAccountDisable
 	}
 	if op.SessionEpoch != s.Sessions.GetInt(r.Context(), sessOpEpoch) {
-		return identity.Actor{}, false, identity.ErrSessionEnded
+		return identity.Actor{}, sessionInfo{}, identity.ErrSessionEnded
 	}
-	return op.Actor(), op.MustChangePassword, nil
+	return op.Actor(), sessionInfo{displayName: op.DisplayName, mustChange: op.MustChangePassword}, nil
 }

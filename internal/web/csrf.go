@@ -13,6 +13,7 @@ const (
 	csrfSessionKey = "csrf"
 	csrfField      = "csrf_token"
 	csrfHeader     = "X-CSRF-Token"
+	maxFormBytes   = 4 << 20
 )
 
 // csrfToken returns the session's anti-forgery token, creating it on first
@@ -39,6 +40,9 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// Bound what a form may post before anything parses it; the largest
+		// legitimate upload (IdP metadata) is 2 MB.
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		want := s.Sessions.GetString(r.Context(), csrfSessionKey)
 		got := r.Header.Get(csrfHeader)
 		if got == "" {

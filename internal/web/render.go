@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,7 +16,8 @@ import (
 	"partnercenter/internal/platform/i18n"
 )
 
-// pages holds one parsed template per page, each combined with the layout.
+// pages holds one parsed template per page, each combined with the layout
+// and the shared partials (templates whose name starts with "_").
 type pages struct {
 	byName map[string]*template.Template
 }
@@ -29,6 +31,23 @@ var funcs = template.FuncMap{
 		}
 		return t.In(cst).Format("2006-01-02 15:04:05")
 	},
+	// domID turns a value such as a role id ("preset.admin") into a
+	// string usable in an element id and a CSS #id selector.
+	"domID":     func(s string) string { return strings.NewReplacer(".", "-", " ", "-").Replace(s) },
+	"hasPrefix": strings.HasPrefix,
+	// has reports whether list holds s (a ticked checkbox).
+	"has": func(list []string, s string) bool { return slices.Contains(list, s) },
+	// permLabel names a permission item in lang.
+	"permLabel": func(code string, lang i18n.Lang) string {
+		p, ok := identity.PermissionByCode(code)
+		switch {
+		case !ok:
+			return code
+		case lang == i18n.EN:
+			return p.EN
+		}
+		return p.ZH
+	},
 }
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -40,10 +59,10 @@ func parsePages() (*pages, error) {
 	}
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, name := range names {
-		if strings.HasSuffix(name, "layout.html") {
+		if strings.HasSuffix(name, "layout.html") || strings.HasPrefix(name, "templates/_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", name)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/_*.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", name, err)
 		}
@@ -64,9 +83,26 @@ type view struct {
 	Here   string // path and query, for returning to this page
 	Notice string // translated
 	Error  string // translated
+	// Fields holds the translated problem of each form field the error
+	// names, so the form can mark them.
 	Fields map[string]string
 	Data   any
+	// Who is the signed-in person's display name, for the user menu.
+	Who string
+	// MustChange is set while a member or operator must change its
+	// one-time password.
+	MustChange bool
+
+	may func(method, pattern string) bool
 }
+
+// May reports whether the signed-in actor may use the route method pattern
+// (as declared in the route table), so pages show only the links and
+// buttons that lead somewhere.
+func (v view) May(method, pattern string) bool { return v.may != nil && v.may(method, pattern) }
+
+// Field is the translated problem of form field name, or "".
+func (v view) Field(name string) string { return v.Fields[name] }
 
 // T translates key into the page's language; args come in name, value pairs.
 func (v view) T(key string, args ...any) string {
@@ -106,6 +142,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	if v.Actor != nil {
 		v.Nav = s.menu(*v.Actor, v.Face, r.URL.Path)
+		actor := *v.Actor
+		v.may = func(method, pattern string) bool { return s.may(actor, method, pattern) }
+	}
+	if si, ok := sessionFrom(r.Context()); ok {
+		v.Who, v.MustChange = si.displayName, si.mustChange
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, v); err != nil {
@@ -134,10 +175,32 @@ func (s *Server) errorMessage(r *http.Request, err error) (string, int) {
 	return i18n.T(langOf(r), e.Key, args), e.Status()
 }
 
-// renderError shows err on page name (a form re-rendered with its input).
+// fieldMessages translates the per-field problems err carries.
+func fieldMessages(r *http.Request, err error) map[string]string {
+	e, ok := apperr.As(err)
+	if !ok || len(e.Fields) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(e.Fields))
+	for _, f := range e.Fields {
+		args := map[string]any{}
+		for k, v := range e.Args {
+			args[k] = v
+		}
+		for k, v := range f.Args {
+			args[k] = v
+		}
+		out[f.Field] = i18n.T(langOf(r), f.Key, args)
+	}
+	return out
+}
+
+// renderError shows err on page name (a form re-rendered with its input),
+// marking the fields it names.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, name string, v view, err error) {
 	msg, status := s.errorMessage(r, err)
 	v.Error = msg
+	v.Fields = fieldMessages(r, err)
 	s.render(w, r, status, name, v)
 }
 

@@ -86,13 +86,60 @@ type route struct {
 
 // routes is the route table of both consoles.
 func (s *Server) routes() []route {
+	manage := Item(identity.PermOrgMemberManage)
+	see := Item(identity.PermOrgMemberView)
+	roles := Item(identity.PermOrgRoleManage)
+	admin := OperatorRole(identity.RolePlatformAdmin)
 	return []route{
 		{"GET", "/lang/{lang}", FacePartner, Public, "", s.switchLanguage, true},
 
 		{"GET", "/signin", FacePartner, Public, "", s.partnerSignInForm, true},
 		{"POST", "/signin", FacePartner, Public, "", s.partnerSignIn, true},
 		{"POST", "/signout", FacePartner, PartnerSignedIn, "", s.partnerSignOut, true},
+		{"GET", "/password/forgot", FacePartner, Public, "", s.passwordForgotForm, true},
+		{"POST", "/password/forgot", FacePartner, Public, "", s.passwordForgot, true},
+		{"GET", "/password/reset", FacePartner, Public, "", s.passwordResetForm, true},
+		{"POST", "/password/reset", FacePartner, Public, "", s.passwordReset, true},
 		{"GET", "/{$}", FacePartner, PartnerSignedIn, "nav.home", s.partnerHome, false},
+
+		// 组织 > 组织成员: 人员管理 and 角色管理. The menu entry leads to the
+		// first tab the member may open.
+		{"GET", "/org/members", FacePartner, see, "nav.organization", s.orgMemberList, false},
+		{"GET", "/org/roles", FacePartner, roles, "nav.organization", s.orgRoleList, false},
+		{"GET", "/org/members/new", FacePartner, manage, "", s.orgMemberNew, false},
+		{"POST", "/org/members", FacePartner, manage, "", s.orgMemberCreate, false},
+		{"GET", "/org/members/{id}", FacePartner, see, "", s.orgMemberShow, false},
+		{"GET", "/org/members/{id}/edit", FacePartner, manage, "", s.orgMemberEdit, false},
+		{"POST", "/org/members/{id}", FacePartner, manage, "", s.orgMemberUpdate, false},
+		{"POST", "/org/members/{id}/status", FacePartner, manage, "", s.orgMemberSetStatus, false},
+		{"POST", "/org/members/{id}/password", FacePartner, manage, "", s.orgMemberResetPassword, false},
+		{"POST", "/org/members/{id}/move", FacePartner, manage, "", s.orgMemberMove, false},
+		{"GET", "/org/members/{id}/delete", FacePartner, manage, "", s.orgMemberDeleteConfirm, false},
+		{"POST", "/org/members/{id}/delete", FacePartner, manage, "", s.orgMemberDelete, false},
+		{"GET", "/org/roles/new", FacePartner, roles, "", s.orgRoleNew, false},
+		{"POST", "/org/roles", FacePartner, roles, "", s.orgRoleCreate, false},
+		{"GET", "/org/roles/{id}", FacePartner, roles, "", s.orgRoleShow, false},
+		{"POST", "/org/roles/{id}", FacePartner, roles, "", s.orgRoleUpdate, false},
+		{"GET", "/org/roles/{id}/delete", FacePartner, roles, "", s.orgRoleDeleteConfirm, false},
+		{"POST", "/org/roles/{id}/delete", FacePartner, roles, "", s.orgRoleDelete, false},
+
+		// The user menu: 个人资料 and 我的凭证 > 访问密钥.
+		{"GET", "/account/profile", FacePartner, PartnerSignedIn, "", s.accountProfile, false},
+		{"GET", "/account/password", FacePartner, PartnerSignedIn, "", s.accountPasswordForm, true},
+		{"POST", "/account/password", FacePartner, PartnerSignedIn, "", s.accountPasswordChange, true},
+		{"GET", "/account/keys", FacePartner, PartnerSignedIn, "", s.accountKeys, false},
+		{"POST", "/account/keys", FacePartner, PartnerSignedIn, "", s.accountKeyCreate, false},
+		{"POST", "/account/keys/{ak}/status", FacePartner, PartnerSignedIn, "", s.accountKeySetStatus, false},
+		{"GET", "/account/keys/{ak}/delete", FacePartner, PartnerSignedIn, "", s.accountKeyDeleteConfirm, false},
+		{"POST", "/account/keys/{ak}/delete", FacePartner, PartnerSignedIn, "", s.accountKeyDelete, false},
+
+		// 支持 > 能力开放 > 接入配置 (SAML IdP metadata, notification URL,
+		// contact); the SP endpoints themselves are mounted by app.
+		{"GET", "/support/access", FacePartner, Item(identity.PermAccessConfig), "nav.support", s.supportAccess, false},
+		{"POST", "/support/access/idp-metadata", FacePartner, Item(identity.PermAccessConfig), "", s.supportAccessIdP, false},
+		{"POST", "/support/access/idp-initiated", FacePartner, Item(identity.PermAccessConfig), "", s.supportAccessIdPInitiated, false},
+		{"POST", "/support/access/notify-url", FacePartner, Item(identity.PermAccessConfig), "", s.supportAccessNotify, false},
+		{"POST", "/support/access/contacts", FacePartner, Item(identity.PermAccessConfig), "", s.supportAccessContacts, false},
 
 		{"GET", "/ops/signin", FaceOperator, Public, "", s.opsSignInForm, true},
 		{"POST", "/ops/signin", FaceOperator, Public, "", s.opsSignIn, true},
@@ -105,7 +152,36 @@ func (s *Server) routes() []route {
 		{"POST", "/ops/partners/{id}/status", FaceOperator, OperatorSignedIn, "", s.opsPartnerSetStatus, false},
 		{"POST", "/ops/partners/{id}/eco-manager", FaceOperator, OperatorSignedIn, "", s.opsPartnerSetEcoManager, false},
 		{"GET", "/ops/outbox", FaceOperator, OperatorSignedIn, "nav.ops.outbox", s.opsOutbox, false},
+		{"GET", "/ops/operators", FaceOperator, admin, "nav.ops.operators", s.opsOperatorList, false},
+		{"GET", "/ops/operators/new", FaceOperator, admin, "", s.opsOperatorNew, false},
+		{"POST", "/ops/operators", FaceOperator, admin, "", s.opsOperatorCreate, false},
+		{"GET", "/ops/operators/{id}", FaceOperator, admin, "", s.opsOperatorShow, false},
+		{"POST", "/ops/operators/{id}/status", FaceOperator, admin, "", s.opsOperatorSetStatus, false},
+		{"POST", "/ops/operators/{id}/roles", FaceOperator, admin, "", s.opsOperatorSetRoles, false},
+		{"POST", "/ops/operators/{id}/password", FaceOperator, admin, "", s.opsOperatorResetPassword, false},
+		{"GET", "/ops/account/password", FaceOperator, OperatorSignedIn, "", s.opsPasswordForm, true},
+		{"POST", "/ops/account/password", FaceOperator, OperatorSignedIn, "", s.opsPasswordChange, true},
 	}
+}
+
+// may reports whether actor may use the route method pattern: the route
+// exists, belongs to the actor's face and its access allows the actor.
+func (s *Server) may(actor identity.Actor, method, pattern string) bool {
+	s.accessOnce.Do(func() {
+		s.access = map[string]Access{}
+		for _, rt := range s.routes() {
+			s.access[rt.Method+" "+rt.Pattern] = rt.Access
+		}
+	})
+	acc, ok := s.access[method+" "+pattern]
+	if !ok {
+		return false
+	}
+	face := FacePartner
+	if actor.IsOperator() {
+		face = FaceOperator
+	}
+	return (acc == Public || acc.face() == face) && acc.allows(actor)
 }
 
 // navItem is one top-level menu entry.

@@ -9,8 +9,10 @@ import (
 )
 
 var (
-	mainActor = identity.Actor{Kind: identity.ActorMember, IsMain: true, Perms: map[string]bool{}}
-	opActor   = identity.Actor{Kind: identity.ActorOperator, OperatorRoles: []identity.OperatorRole{identity.RolePlatformAdmin}}
+	mainActor = identity.Actor{Kind: identity.ActorMember, IsMain: true, Perms: map[string]bool{
+		identity.PermOrgMemberView: true, identity.PermOrgMemberManage: true, identity.PermOrgRoleManage: true}}
+	roleManager = identity.Actor{Kind: identity.ActorMember, Perms: map[string]bool{identity.PermOrgRoleManage: true}}
+	opActor     = identity.Actor{Kind: identity.ActorOperator, OperatorRoles: []identity.OperatorRole{identity.RolePlatformAdmin}}
 )
 
 // TestMenuFollowsPermissions: a member without an item does not see the
@@ -60,11 +62,14 @@ func TestRoutes(t *testing.T) {
 	if len(routes) == 0 {
 		t.Fatal("no routes")
 	}
-	// Only signing in and switching language may be used without a session.
-	// A new public route must be added here deliberately.
+	// Only signing in, the forgotten-password pages and switching language
+	// may be used without a session. A new public route must be added here
+	// deliberately.
 	wantPublic := map[string]bool{
 		"GET /lang/{lang}": true, "GET /signin": true, "POST /signin": true,
 		"GET /ops/signin": true, "POST /ops/signin": true,
+		"GET /password/forgot": true, "POST /password/forgot": true,
+		"GET /password/reset": true, "POST /password/reset": true,
 	}
 	seen := map[string]bool{}
 	for _, rt := range routes {
@@ -121,7 +126,9 @@ func TestMenu(t *testing.T) {
 		wantKeys []string // at least these, in this order
 	}{
 		{"Partner", mainActor, FacePartner, "/", []string{"nav.home"}},
-		{"Operator", opActor, FaceOperator, "/ops/outbox", []string{"nav.ops.partners", "nav.ops.outbox"}},
+		{"PartnerOrganization", mainActor, FacePartner, "/org/members", []string{"nav.home", "nav.organization"}},
+		{"RoleManagerLandsOnRoles", roleManager, FacePartner, "/org/roles", []string{"nav.home", "nav.organization"}},
+		{"Operator", opActor, FaceOperator, "/ops/outbox", []string{"nav.ops.partners", "nav.ops.outbox", "nav.ops.operators"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,6 +160,58 @@ func TestMenu(t *testing.T) {
 			}
 			if i != len(tt.wantKeys) {
 				t.Errorf("menu %v, want it to hold %v in order", keys, tt.wantKeys)
+			}
+		})
+	}
+}
+
+// TestPasswordChangeRoutes: the pages the guard sends a member or operator
+// with a one-time password to must be open to it, or it could never leave.
+func TestPasswordChangeRoutes(t *testing.T) {
+	s := &Server{}
+	want := map[string]bool{
+		"GET /account/password": true, "POST /account/password": true,
+		"GET /ops/account/password": true, "POST /ops/account/password": true,
+		"POST /signout": true, "POST /ops/signout": true,
+	}
+	for _, rt := range s.routes() {
+		key := rt.Method + " " + rt.Pattern
+		if want[key] && !rt.AllowedBeforePasswordChange {
+			t.Errorf("%s is not allowed before the password change", key)
+		}
+		delete(want, key)
+		if rt.AllowedBeforePasswordChange && rt.Access != Public && strings.HasPrefix(rt.Pattern, "/org/") {
+			t.Errorf("%s is open before the password change", key)
+		}
+	}
+	for key := range want {
+		t.Errorf("no route %s", key)
+	}
+}
+
+// TestMay: pages show a link only when the route table lets the actor use it.
+func TestMay(t *testing.T) {
+	s := &Server{}
+	viewer := identity.Actor{Kind: identity.ActorMember, Perms: map[string]bool{identity.PermOrgMemberView: true}}
+	tests := []struct {
+		name            string
+		actor           identity.Actor
+		method, pattern string
+		want            bool
+	}{
+		{"MainCreatesMembers", mainActor, "POST", "/org/members", true},
+		{"ViewerSeesMembers", viewer, "GET", "/org/members/{id}", true},
+		{"ViewerCannotCreate", viewer, "GET", "/org/members/new", false},
+		{"ViewerOwnKeys", viewer, "GET", "/account/keys", true},
+		{"OperatorNotOnPartnerPages", opActor, "GET", "/account/keys", false},
+		{"MemberNotOnOperatorPages", mainActor, "GET", "/ops/partners", false},
+		{"AdminOperators", opActor, "GET", "/ops/operators", true},
+		{"UnknownRoute", mainActor, "GET", "/no/such", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := s.may(tt.actor, tt.method, tt.pattern); got != tt.want {
+				t.Errorf("may(%s %s) = %v, want %v", tt.method, tt.pattern, got, tt.want)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -34,6 +35,9 @@ type Deps struct {
 type Server struct {
 	Deps
 	pages *pages
+
+	accessOnce sync.Once
+	access     map[string]Access // route access by "METHOD pattern", for may
 }
 
 // New parses the templates and returns the consoles.
