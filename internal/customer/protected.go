@@ -143,26 +143,22 @@ func (s *Service) ListProtected(ctx context.Context, actor identity.Actor, f Pro
 	if !actor.IsOperator() {
 		return nil, 0, identity.ErrForbidden
 	}
-	where := " WHERE 1=1"
-	var args []any
+	w := &db.Where{}
 	if f.Kind != nil {
-		args = append(args, *f.Kind)
-		where += fmt.Sprintf(" AND kind = $%d", len(args))
+		w.Add("kind = ?", *f.Kind)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		args = append(args, db.Contains(strings.ToLower(q)))
-		where += fmt.Sprintf(" AND LOWER(value) LIKE $%d ESCAPE '\\'", len(args))
+		w.Contains(q, "value")
 	}
 	var total int
-	if err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM protected_contacts"+where, args...).Scan(&total); err != nil {
+	if err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM protected_contacts"+w.SQL(), w.Args()...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count protected contacts: %w", err)
 	}
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 20
 	}
-	args = append(args, f.Limit, max(f.Offset, 0))
-	rows, err := s.db.SQL.QueryContext(ctx, protectedSelect+where+
-		fmt.Sprintf(" ORDER BY created_at DESC, id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
+	page, args := w.Page(f.Limit, f.Offset)
+	rows, err := s.db.SQL.QueryContext(ctx, protectedSelect+w.SQL()+" ORDER BY created_at DESC, id DESC"+page, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list protected contacts: %w", err)
 	}

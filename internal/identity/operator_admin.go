@@ -95,31 +95,25 @@ func (s *Service) ListOperators(ctx context.Context, actor Actor, f OperatorFilt
 	if err := requireOperator(actor, RolePlatformAdmin); err != nil {
 		return nil, 0, err
 	}
-	where := " WHERE 1=1"
-	var args []any
+	w := &db.Where{}
 	if f.Query != "" {
-		args = append(args, db.Contains(f.Query))
-		n := len(args)
-		where += fmt.Sprintf(" AND (LOWER(username) LIKE LOWER($%d) ESCAPE '\\' OR LOWER(display_name) LIKE LOWER($%d) ESCAPE '\\')", n, n)
+		w.Contains(f.Query, "username", "display_name")
 	}
 	if f.Role != nil {
-		args = append(args, "%,"+string(*f.Role)+",%")
-		where += fmt.Sprintf(" AND (',' || roles || ',') LIKE $%d", len(args))
+		w.Add("(',' || roles || ',') LIKE ?", "%,"+string(*f.Role)+",%")
 	}
 	if f.Status != nil {
-		args = append(args, *f.Status)
-		where += fmt.Sprintf(" AND status = $%d", len(args))
+		w.Add("status = ?", *f.Status)
 	}
 	var total int
-	if err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM operators"+where, args...).Scan(&total); err != nil {
+	if err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM operators"+w.SQL(), w.Args()...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count operators: %w", err)
 	}
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 20
 	}
-	args = append(args, f.Limit, max(f.Offset, 0))
-	rows, err := s.db.SQL.QueryContext(ctx, operatorSelect+where+
-		fmt.Sprintf(" ORDER BY id LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
+	page, args := w.Page(f.Limit, f.Offset)
+	rows, err := s.db.SQL.QueryContext(ctx, operatorSelect+w.SQL()+" ORDER BY id"+page, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list operators: %w", err)
 	}

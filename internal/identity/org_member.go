@@ -99,35 +99,29 @@ func (s *Service) ListMembers(ctx context.Context, actor Actor, f MemberFilter) 
 	if err := requireOrg(actor, PermOrgMemberView, PermOrgMemberManage); err != nil {
 		return nil, 0, err
 	}
-	where := " WHERE m.partner_id = $1"
-	args := []any{actor.PartnerID}
+	w := db.NewWhere("m.partner_id = ?", actor.PartnerID)
 	if f.Query != "" {
-		args = append(args, db.Contains(f.Query))
-		n := len(args)
-		where += fmt.Sprintf(" AND (LOWER(m.account_name) LIKE LOWER($%d) ESCAPE '\\' OR LOWER(m.display_name) LIKE LOWER($%d) ESCAPE '\\')", n, n)
+		w.Contains(f.Query, "m.account_name", "m.display_name")
 	}
 	if f.Status != nil {
-		args = append(args, *f.Status)
-		where += fmt.Sprintf(" AND m.status = $%d", len(args))
+		w.Add("m.status = ?", *f.Status)
 	}
 	if f.RoleID != "" {
-		args = append(args, f.RoleID)
-		cond := fmt.Sprintf("EXISTS (SELECT 1 FROM member_roles x WHERE x.partner_id = m.partner_id AND x.member_id = m.id AND x.role_id = $%d)", len(args))
+		cond := "EXISTS (SELECT 1 FROM member_roles x WHERE x.partner_id = m.partner_id AND x.member_id = m.id AND x.role_id = ?)"
 		if f.RoleID == PresetAdmin {
 			cond = "(" + cond + " OR m.is_main)"
 		}
-		where += " AND " + cond
+		w.Add(cond, f.RoleID)
 	}
 	var total int
-	if err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM members m"+where, args...).Scan(&total); err != nil {
+	if err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM members m"+w.SQL(), w.Args()...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count members: %w", err)
 	}
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 20
 	}
-	args = append(args, f.Limit, max(f.Offset, 0))
-	list, err := s.memberViews(ctx, actor.PartnerID, memberViewSelect+where+
-		fmt.Sprintf(" ORDER BY m.is_main DESC, m.id LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
+	page, args := w.Page(f.Limit, f.Offset)
+	list, err := s.memberViews(ctx, actor.PartnerID, memberViewSelect+w.SQL()+" ORDER BY m.is_main DESC, m.id"+page, args...)
 	if err != nil {
 		return nil, 0, err
 	}

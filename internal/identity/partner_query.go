@@ -55,30 +55,25 @@ func (s *Service) ListPartners(ctx context.Context, actor Actor, f PartnerFilter
 	if err := requireOperator(actor); err != nil {
 		return nil, 0, err
 	}
-	where := " WHERE 1=1"
-	var args []any
+	w := &db.Where{}
 	if f.Type != nil {
-		args = append(args, *f.Type)
-		where += fmt.Sprintf(" AND type = $%d", len(args))
+		w.Add("type = ?", *f.Type)
 	}
 	if f.Status != nil {
-		args = append(args, *f.Status)
-		where += fmt.Sprintf(" AND status = $%d", len(args))
+		w.Add("status = ?", *f.Status)
 	}
 	if f.Query != "" {
-		args = append(args, db.Contains(f.Query))
-		where += fmt.Sprintf(" AND (LOWER(name) LIKE LOWER($%d) ESCAPE '\\' OR LOWER(domain_name) LIKE LOWER($%d) ESCAPE '\\')", len(args), len(args))
+		w.Contains(f.Query, "name", "domain_name")
 	}
 	var total int
-	if err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM partners"+where, args...).Scan(&total); err != nil {
+	if err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*) FROM partners"+w.SQL(), w.Args()...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count partners: %w", err)
 	}
 	if f.Limit <= 0 || f.Limit > 100 {
 		f.Limit = 20
 	}
-	args = append(args, f.Limit, max(f.Offset, 0))
-	rows, err := s.db.SQL.QueryContext(ctx, partnerSelect+where+
-		fmt.Sprintf(" ORDER BY id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
+	page, args := w.Page(f.Limit, f.Offset)
+	rows, err := s.db.SQL.QueryContext(ctx, partnerSelect+w.SQL()+" ORDER BY id DESC"+page, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list partners: %w", err)
 	}

@@ -1,0 +1,63 @@
+package db
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Where builds the filter of a list query: AND-ed conditions with numbered
+// placeholders on both databases, and the LIMIT/OFFSET that pages it, so list
+// use cases state their filters instead of counting "$n" by hand.
+type Where struct {
+	conds []string
+	args  []any
+}
+
+// NewWhere starts a filter with a first condition, usually the tenant scope
+// ("partner_id = ?").
+func NewWhere(cond string, arg any) *Where {
+	w := &Where{}
+	return w.Add(cond, arg)
+}
+
+// Add appends a condition whose every "?" stands for arg.
+func (w *Where) Add(cond string, arg any) *Where {
+	w.args = append(w.args, arg)
+	w.conds = append(w.conds, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(w.args))))
+	return w
+}
+
+// AddSQL appends a condition without an argument of its own.
+func (w *Where) AddSQL(cond string) *Where {
+	w.conds = append(w.conds, cond)
+	return w
+}
+
+// Contains matches text anywhere in any of columns, ignoring case, with LIKE
+// wildcards in text taken literally.
+func (w *Where) Contains(text string, columns ...string) *Where {
+	parts := make([]string, len(columns))
+	for i, c := range columns {
+		parts[i] = "LOWER(" + c + ") LIKE LOWER(?) ESCAPE '\\'"
+	}
+	return w.Add("("+strings.Join(parts, " OR ")+")", Contains(text))
+}
+
+// SQL is " WHERE a AND b", or "" without conditions.
+func (w *Where) SQL() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// Args are the condition arguments, in placeholder order.
+func (w *Where) Args() []any { return w.args }
+
+// Page returns " LIMIT $a OFFSET $b" and the arguments for SQL() plus
+// paging. A negative offset counts as 0.
+func (w *Where) Page(limit, offset int) (string, []any) {
+	n := len(w.args)
+	args := append(append([]any{}, w.args...), limit, max(offset, 0))
+	return fmt.Sprintf(" LIMIT $%d OFFSET $%d", n+1, n+2), args
+}

@@ -1,0 +1,23 @@
+package db
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestWhere(t *testing.T) {
+	w := NewWhere("partner_id = ?", "p1").Add("status = ?", "active").Contains("50%_off", "name", "domain_name").AddSQL("deleted_at IS NULL")
+	if got, want := w.SQL(), ` WHERE partner_id = $1 AND status = $2 AND (LOWER(name) LIKE LOWER($3) ESCAPE '\' OR LOWER(domain_name) LIKE LOWER($3) ESCAPE '\') AND deleted_at IS NULL`; got != want {
+		t.Fatalf("SQL:\n got %s\nwant %s", got, want)
+	}
+	page, args := w.Page(20, -5)
+	if page != " LIMIT $4 OFFSET $5" {
+		t.Fatalf("page %q", page)
+	}
+	if want := []any{"p1", "active", `%50\%\_off%`, 20, 0}; !reflect.DeepEqual(args, want) {
+		t.Fatalf("args %v, want %v", args, want)
+	}
+	if got := (&Where{}).SQL(); got != "" {
+		t.Fatalf("empty filter gave %q", got)
+	}
+}
