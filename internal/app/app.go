@@ -25,6 +25,7 @@ import (
 	"partnercenter/internal/commerce"
 	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
+	"partnercenter/internal/notify"
 	"partnercenter/internal/platform/blob"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
@@ -50,6 +51,7 @@ type App struct {
 	Identity  *identity.Service
 	Catalog   *commerce.Catalog
 	Customers *customer.Service
+	Notify    *notify.Notifier
 	API       *cbcapi.API
 	SAML      *saml.Service
 	Sessions  *scs.SessionManager
@@ -159,6 +161,14 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Customers = customer.NewService(a.DB, a.Clock, a.Identity, a.Queue, a.Outbox, customer.Config{
 		MaxAccountsPerMobile: cfg.MaxAccountsPerMobile, AssociationWait: cfg.AssociationWait})
 	a.Customers.Register(workers)
+	// Binding notifications are signed with the SP key; a.SAML is built
+	// below, before any job runs.
+	a.Notify = notify.New(notify.Deps{DB: a.DB, Queue: a.Queue, Clock: a.Clock, Targets: a.Identity, Log: a.Log,
+		Keys: notify.KeysFunc(func(ctx context.Context) (*saml.PlatformKey, error) { return a.SAML.PlatformKey(ctx) })},
+		notify.Config{AllowHTTPLoopback: cfg.AllowHTTPNotifyLoopback})
+	a.Notify.Register(workers)
+	a.Customers.SetAssociationHook(a.Notify)
+	a.Customers.SetBindHook(bindNotifier{a.Notify})
 	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Clock: a.Clock, Log: a.Log},
 		cbcapi.Config{RateLimit: cfg.APIRateLimit, RateBurst: cfg.APIRateBurst})
 
@@ -174,14 +184,14 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		jobs.NewCollector(a.DB))
-	consoles, err := web.New(web.Deps{Identity: a.Identity, Outbox: a.Outbox, Sessions: a.Sessions, Log: a.Log})
+	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
 	if err != nil {
 		return err
 	}
-	// Until the customer portal binds customers, a verified SAML login ends
-	// on a page saying no customer account is bound (saml.UnboundBinder).
+	// A verified SAML login signs the bound customer into the customer
+	// portal, or leads a first login to creating or binding an account.
 	a.SAML = saml.New(saml.Deps{DB: a.DB, Box: a.Box, Clock: a.Clock, Identity: a.Identity,
-		Binder: saml.UnboundBinder{}, Log: a.Log}, saml.Config{BaseURL: cfg.BaseURL})
+		Binder: consoles.CustomerBinder(), Log: a.Log}, saml.Config{BaseURL: cfg.BaseURL})
 	a.handler = a.routes(consoles)
 	return nil
 }

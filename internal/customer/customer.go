@@ -142,6 +142,7 @@ type Service struct {
 	outbox   *outbox.Outbox
 	cfg      Config
 	hook     AssociationHook
+	bindHook BindHook
 	// pollEvery is how often a waiting CreateSubCustomer looks for the
 	// association.
 	pollEvery time.Duration

@@ -60,6 +60,10 @@ func mustActor(r *http.Request) identity.Actor {
 // route's permission gets a 403 page.
 func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.Face == FaceCustomer {
+			s.guardCustomer(rt, w, r)
+			return
+		}
 		var (
 			a   identity.Actor
 			si  sessionInfo

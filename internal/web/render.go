@@ -89,6 +89,8 @@ type view struct {
 	Data   any
 	// Who is the signed-in person's display name, for the user menu.
 	Who string
+	// Customer is the signed-in customer on the customer portal.
+	Customer *customerActor
 	// MustChange is set while a member or operator must change its
 	// one-time password.
 	MustChange bool
@@ -144,6 +146,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		v.Nav = s.menu(*v.Actor, v.Face, r.URL.Path)
 		actor := *v.Actor
 		v.may = func(method, pattern string) bool { return s.may(actor, method, pattern) }
+	}
+	if c, ok := customerFrom(r.Context()); ok {
+		v.Customer = &c
+		v.Who = c.DomainName
 	}
 	if si, ok := sessionFrom(r.Context()); ok {
 		v.Who, v.MustChange = si.displayName, si.mustChange
@@ -215,6 +221,9 @@ func (s *Server) RenderInternalError(w http.ResponseWriter, r *http.Request) {
 func faceOf(r *http.Request) Face {
 	if strings.HasPrefix(r.URL.Path, "/ops/") {
 		return FaceOperator
+	}
+	if strings.HasPrefix(r.URL.Path, "/customer/") {
+		return FaceCustomer
 	}
 	return FacePartner
 }

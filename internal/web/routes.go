@@ -17,6 +17,7 @@ const (
 	Public           Access = "public"   // anyone, signed in or not
 	PartnerSignedIn  Access = "partner"  // any signed-in partner member (home, own profile, own keys)
 	OperatorSignedIn Access = "operator" // any signed-in operator
+	CustomerSignedIn Access = "customer" // any signed-in customer (the customer portal)
 )
 
 const (
@@ -43,6 +44,8 @@ func (a Access) face() Face {
 		return FacePartner
 	case a == OperatorSignedIn || strings.HasPrefix(string(a), rolePrefix):
 		return FaceOperator
+	case a == CustomerSignedIn:
+		return FaceCustomer
 	}
 	return ""
 }
@@ -51,7 +54,7 @@ func (a Access) face() Face {
 // actor's face has already been checked by the guard.
 func (a Access) allows(actor identity.Actor) bool {
 	switch {
-	case a == Public, a == PartnerSignedIn, a == OperatorSignedIn:
+	case a == Public, a == PartnerSignedIn, a == OperatorSignedIn, a == CustomerSignedIn:
 		return true
 	case strings.HasPrefix(string(a), itemPrefix):
 		return actor.Can(strings.TrimPrefix(string(a), itemPrefix))
@@ -67,6 +70,7 @@ type Face string
 const (
 	FacePartner  Face = "partner"
 	FaceOperator Face = "ops"
+	FaceCustomer Face = "customer"
 )
 
 // route is one row of a console's route table. Every route names who may
@@ -140,6 +144,9 @@ func (s *Server) routes() []route {
 		{"POST", "/support/access/idp-initiated", FacePartner, Item(identity.PermAccessConfig), "", s.supportAccessIdPInitiated, false},
 		{"POST", "/support/access/notify-url", FacePartner, Item(identity.PermAccessConfig), "", s.supportAccessNotify, false},
 		{"POST", "/support/access/contacts", FacePartner, Item(identity.PermAccessConfig), "", s.supportAccessContacts, false},
+		// 能力开放: the binding-notification delivery log (cbc-api.md §4.3).
+		{"GET", "/support/notifications", FacePartner, Item(identity.PermAccessConfig), "", s.supportNotifications, false},
+		{"POST", "/support/notifications/{id}/resend", FacePartner, Item(identity.PermAccessConfig), "", s.supportNotificationResend, false},
 
 		{"GET", "/ops/signin", FaceOperator, Public, "", s.opsSignInForm, true},
 		{"POST", "/ops/signin", FaceOperator, Public, "", s.opsSignIn, true},
@@ -161,6 +168,19 @@ func (s *Server) routes() []route {
 		{"POST", "/ops/operators/{id}/password", FaceOperator, admin, "", s.opsOperatorResetPassword, false},
 		{"GET", "/ops/account/password", FaceOperator, OperatorSignedIn, "", s.opsPasswordForm, true},
 		{"POST", "/ops/account/password", FaceOperator, OperatorSignedIn, "", s.opsPasswordChange, true},
+
+		// The customer portal (customer_portal.go); its guard is
+		// guardCustomer. The /customer/sso/ pages finish a first single
+		// sign-on and need its pending identity in the session.
+		{"GET", "/customer/signin", FaceCustomer, Public, "", s.customerSignInForm, true},
+		{"POST", "/customer/signin", FaceCustomer, Public, "", s.customerSignIn, true},
+		{"POST", "/customer/signout", FaceCustomer, CustomerSignedIn, "", s.customerSignOut, true},
+		{"GET", "/customer/{$}", FaceCustomer, CustomerSignedIn, "", s.customerHome, true},
+		{"GET", "/customer/partner", FaceCustomer, CustomerSignedIn, "", s.customerPartner, true},
+		{"GET", "/customer/sso/first", FaceCustomer, Public, "", s.customerSSOFirst, true},
+		{"POST", "/customer/sso/code", FaceCustomer, Public, "", s.customerSSOCode, true},
+		{"POST", "/customer/sso/register", FaceCustomer, Public, "", s.customerSSORegister, true},
+		{"POST", "/customer/sso/bind", FaceCustomer, Public, "", s.customerSSOBind, true},
 	}
 }
 

@@ -70,6 +70,8 @@ func TestRoutes(t *testing.T) {
 		"GET /ops/signin": true, "POST /ops/signin": true,
 		"GET /password/forgot": true, "POST /password/forgot": true,
 		"GET /password/reset": true, "POST /password/reset": true,
+		"GET /customer/signin": true, "POST /customer/signin": true, "GET /customer/sso/first": true,
+		"POST /customer/sso/code": true, "POST /customer/sso/register": true, "POST /customer/sso/bind": true,
 	}
 	seen := map[string]bool{}
 	for _, rt := range routes {

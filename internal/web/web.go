@@ -1,7 +1,7 @@
 // Package web serves the server-rendered faces of Partner Center: the
-// partner console at /, the operator console at /ops/ (and, as their issues
-// arrive, the customer portal at /customer/). Handlers translate HTTP to
-// service calls and back; the rules live in the domain packages.
+// partner console at /, the operator console at /ops/ and the customer
+// portal at /customer/. Handlers translate HTTP to service calls and back;
+// the rules live in the domain packages.
 package web
 
 import (
@@ -13,7 +13,9 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
+	"partnercenter/internal/notify"
 	"partnercenter/internal/platform/outbox"
 )
 
@@ -25,10 +27,12 @@ var staticFiles embed.FS
 
 // Deps are the services the consoles call.
 type Deps struct {
-	Identity *identity.Service
-	Outbox   *outbox.Outbox
-	Sessions *scs.SessionManager
-	Log      *slog.Logger
+	Identity  *identity.Service
+	Customers *customer.Service
+	Outbox    *outbox.Outbox
+	Notify    *notify.Notifier
+	Sessions  *scs.SessionManager
+	Log       *slog.Logger
 }
 
 // Server holds the consoles' handlers.
