@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,7 +96,7 @@ func TestOpenAPIContract(t *testing.T) {
 	// The default limit (10/s, bursts of 20) would refuse some of these
 	// calls; TestOpenAPIRateLimit covers the limit.
 	s := startServer(t, withEnv("PC_API_RATE_LIMIT", "1000", "PC_API_RATE_BURST", "1000"))
-	sp, sp2, dist := s.Demo.Partner(t, "sp"), s.Demo.Partner(t, "sp2"), s.Demo.Partner(t, "dist")
+	sp, dist := s.Demo.Partner(t, "sp"), s.Demo.Partner(t, "dist")
 	client, w := newBSS(t, s, sp.AccessKey, sp.SecretKey, sp.DomainID)
 	wires := []*wire{w}
 	newClient := func(ak, sk, domainID string) (*bss.BssClient, *wire) {
@@ -263,27 +266,35 @@ func TestOpenAPIContract(t *testing.T) {
 			t.Errorf("APIGW body request_id %q, header %q (%v)", e.RequestID, resp.header.Get("X-Request-Id"), err)
 		}
 	})
-	// Keys cannot be disabled through an interface yet (no console page or
-	// API calls identity.SetAccessKeyStatus), so the test sets the status
-	// in the server's SQLite file, as that function does, and waits out the
-	// server's access key cache (5 s). sp2's key serves no other case.
+	// The sp admin makes a second key on 我的凭证 > 访问密钥, uses it, and
+	// disables it there. The key is cached by the API after its first use
+	// (5 s); disabling it through this node forgets it here, so the next call
+	// is refused at once (other nodes wait out the cache, up to 5 s).
 	t.Run("ErrDisabledKey/401APIGW.0301", func(t *testing.T) {
-		c, cw := newClient(sp2.AccessKey, sp2.SecretKey, sp2.DomainID)
-		if _, err := c.ListServiceTypes(&model.ListServiceTypesRequest{Limit: i32(1)}); err != nil {
-			t.Fatalf("before disabling: %v", err)
+		admin := consoleSignIn(t, s, sp.Admin.Username, "", sp.Admin.Password)
+		ak, sk := admin.createKey(t, "e2e key to disable")
+		if ak == sp.AccessKey {
+			t.Fatalf("the console returned the demo key %s", ak)
 		}
-		execOne(t, serverDB(t, s), "UPDATE access_keys SET status = 'inactive' WHERE access_key = $1", sp2.AccessKey)
-		var err error
-		took := eventually(t, 10*time.Second, func() error {
-			if _, err = c.ListServiceTypes(&model.ListServiceTypesRequest{Limit: i32(1)}); err == nil {
-				return fmt.Errorf("a disabled key is still accepted")
-			}
-			return nil
-		})
+		c, cw := newClient(ak, sk, sp.DomainID)
+		if resp, err := c.ListServiceTypes(&model.ListServiceTypesRequest{Limit: i32(1)}); err != nil || len(deref(resp.ServiceTypes)) != 1 {
+			t.Fatalf("the new key before disabling: %v", err)
+		}
+		admin.disableKey(t, ak)
+		_, err := c.ListServiceTypes(&model.ListServiceTypesRequest{Limit: i32(1)})
+		if err == nil {
+			took := eventually(t, 6*time.Second, func() error {
+				if _, err = c.ListServiceTypes(&model.ListServiceTypesRequest{Limit: i32(1)}); err == nil {
+					return fmt.Errorf("a disabled key is still accepted")
+				}
+				return nil
+			})
+			t.Errorf("the key disabled through this node was still accepted right after; refused %s later, want at once",
+				took.Round(100*time.Millisecond))
+		}
 		apiError(t, cw, err, http.StatusUnauthorized, "APIGW.0301")
-		t.Logf("refused %s after the key was disabled", took.Round(100*time.Millisecond))
 		if _, err := client.ListServiceTypes(&model.ListServiceTypesRequest{Limit: i32(1)}); err != nil {
-			t.Errorf("another partner's key stopped working: %v", err)
+			t.Errorf("the admin's other key stopped working: %v", err)
 		}
 	})
 	t.Run("ErrAnotherPartnersDomainID/401APIGW.0301", func(t *testing.T) {
@@ -313,21 +324,72 @@ func TestOpenAPIContract(t *testing.T) {
 			t.Errorf("token call: %s", resp.body)
 		}
 	})
-	// A member without the catalogue's permission item. The organization
-	// console cannot add members yet, so the member is inserted into the
-	// server's SQLite file, with no roles and the main account's password
-	// hash (so the demo admin's password is its password); it then signs in
-	// for a token through the real POST /v3/auth/tokens. A member has no
-	// access key until the console makes one, hence the token.
+	// A member without the catalogue's permission item, made as users make
+	// one: the sp admin creates a custom role holding only 查看组织成员
+	// (BPC_ITEM_ORG_050100, identity.PermOrgMemberView) and a member with
+	// that role; the member signs in with its one-time password, must change
+	// it, and makes its own access key. The real SDK call with that key is
+	// refused 403 CBC.0151; so is a Keystone token of the same member (the
+	// token path loads the member's permissions on its own).
 	t.Run("ErrMemberWithoutPermission/403CBC.0151", func(t *testing.T) {
-		execOne(t, serverDB(t, s), `INSERT INTO members (id, partner_id, account_name, display_name, email, mobile,
-				password_hash, is_main, must_change_password, status, failed_logins, created_at)
-			SELECT 'e2e-member-noperm', partner_id, 'e2e-noperm', 'E2E no permission', '', '',
-				password_hash, FALSE, FALSE, 'active', 0, created_at
-			FROM members WHERE partner_id = $1 AND is_main`, sp.PartnerID)
-		resp := listWithToken(t, keystoneToken(t, s, sp.DomainName, "e2e-noperm", sp.Admin.Password))
+		const (
+			viewMembers = "BPC_ITEM_ORG_050100" // 查看组织成员
+			memberName  = "e2e-noperm"
+			newPassword = "E2e-changed1"
+		)
+		admin := consoleSignIn(t, s, sp.Admin.Username, "", sp.Admin.Password)
+		_, rolePage, _ := admin.get(t, "/org/roles/new")
+		if !strings.Contains(rolePage, `id="perm-`+viewMembers+`"`) {
+			t.Fatalf("/org/roles/new offers no #perm-%s", viewMembers)
+		}
+		status, body, loc := admin.post(t, "/org/roles/new", "/org/roles", url.Values{
+			"name": {"e2e-view-members-only"}, "description": {"e2e: 查看组织成员 only"}, "permissions": {viewMembers}})
+		rest, ok := strings.CutPrefix(loc, "/org/roles/")
+		roleID, _, _ := strings.Cut(rest, "?")
+		if roleID, _ = url.PathUnescape(roleID); status != http.StatusSeeOther || !ok || roleID == "" {
+			t.Fatalf("create role: status %d to %q\n%s", status, loc, body)
+		}
+		_, rolePage, _ = admin.get(t, "/org/roles/"+url.PathEscape(roleID))
+		var ticked []string
+		for _, m := range regexp.MustCompile(`id="perm-([^"]+)" checked`).FindAllStringSubmatch(rolePage, -1) {
+			ticked = append(ticked, m[1])
+		}
+		if !slices.Equal(ticked, []string{viewMembers}) {
+			t.Fatalf("role %s holds %v, want only %s", roleID, ticked, viewMembers)
+		}
+
+		_, memberPage, _ := admin.get(t, "/org/members/new")
+		if !strings.Contains(memberPage, `name="roles" value="`+roleID+`"`) {
+			t.Fatalf("/org/members/new offers no role %s", roleID)
+		}
+		status, body, _ = admin.post(t, "/org/members/new", "/org/members", url.Values{
+			"account_name": {memberName}, "display_name": {"E2E no permission"}, "roles": {roleID}})
+		if status != http.StatusCreated {
+			t.Fatalf("create member: status %d, want 201\n%s", status, body)
+		}
+		password := shown(t, body, "code", "member-password")
+
+		member := consoleSignIn(t, s, sp.DomainName, memberName, password)
+		if status, _, loc := member.get(t, "/account/keys"); status != http.StatusSeeOther || loc != "/account/password" {
+			t.Fatalf("/account/keys before the password change: status %d to %q, want 303 to /account/password", status, loc)
+		}
+		status, body, loc = member.post(t, "/account/password", "/account/password", url.Values{
+			"old_password": {password}, "new_password": {newPassword}, "confirm_password": {newPassword}})
+		if status != http.StatusSeeOther || loc != "/" {
+			t.Fatalf("change password: status %d to %q\n%s", status, loc, body)
+		}
+		if status, _, _ := member.get(t, "/org/members"); status != http.StatusOK {
+			t.Errorf("GET /org/members with 查看组织成员: status %d, want 200", status)
+		}
+		ak, sk := member.createKey(t, "e2e member key")
+
+		c, cw := newClient(ak, sk, sp.DomainID)
+		_, err := c.ListServiceTypes(&model.ListServiceTypesRequest{Limit: i32(1)})
+		apiError(t, cw, err, http.StatusForbidden, "CBC.0151")
+
+		resp := listWithToken(t, keystoneToken(t, s, sp.DomainName, memberName, newPassword))
 		if resp.status != http.StatusForbidden || resp.errorCode() != "CBC.0151" {
-			t.Fatalf("member without permission: %d %s", resp.status, resp.body)
+			t.Fatalf("token of the member without permission: %d %s", resp.status, resp.body)
 		}
 	})
 	t.Run("ErrUnknownToken/401APIGW.0301", func(t *testing.T) {

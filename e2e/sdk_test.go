@@ -5,10 +5,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,8 +30,9 @@ import (
 // Helpers for the open API tests: the real huaweicloud-sdk-go-v3 BSS client
 // (reference/stack.md §1), requests signed by the SDK's own signer and sent
 // with net/http (for what the client cannot be made to send), Keystone
-// tokens, and direct access to a server's SQLite file for the states no
-// interface can produce yet.
+// tokens, partner console sessions over plain HTTP (to make keys, roles and
+// members as users do), and direct access to a server's SQLite file for the
+// states no interface can produce yet.
 
 // sdkDateLayout is X-Sdk-Date's format.
 const sdkDateLayout = "20060102T150405Z"
@@ -259,4 +264,110 @@ func eventually(t *testing.T, timeout time.Duration, f func() error) time.Durati
 	}
 	t.Fatalf("not within %s: %v", timeout, err)
 	return 0
+}
+
+// console is a partner console session over plain HTTP, kept as a browser
+// keeps it: a cookie jar, redirects returned to the caller, and every form
+// posted with the csrf_token of the page that shows it. The open API tests
+// use it to make keys, roles and members as users do, faster than chromium.
+type console struct {
+	s      *Server
+	client *http.Client
+	who    string
+}
+
+// consoleSignIn signs in through the form at /signin (member "" for the
+// main account); the form leads to /.
+func consoleSignIn(t *testing.T, s *Server, account, member, password string) *console {
+	t.Helper()
+	client, tok := httpSignInPage(t, s)
+	form := url.Values{"csrf_token": {tok}, "account": {account}, "member": {member}, "password": {password}}
+	status, body, loc := httpDo(t, client, s, "POST", "/signin", form)
+	if status != http.StatusSeeOther || loc != "/" {
+		t.Fatalf("sign-in as %s/%s: status %d to %q, want 303 to /\n%s", account, member, status, loc, body)
+	}
+	return &console{s: s, client: client, who: account + "/" + member}
+}
+
+// get requests path and returns the status, body and Location.
+func (c *console) get(t *testing.T, path string) (int, string, string) {
+	t.Helper()
+	return httpDo(t, c.client, c.s, "GET", path, nil)
+}
+
+// post opens page, checks that it shows a form posting to action, and
+// posts form there with the page's csrf_token.
+func (c *console) post(t *testing.T, page, action string, form url.Values) (int, string, string) {
+	t.Helper()
+	status, body, loc := c.get(t, page)
+	if status != http.StatusOK {
+		t.Fatalf("%s: GET %s: status %d (to %q)", c.who, page, status, loc)
+	}
+	if !strings.Contains(body, `action="`+action+`"`) {
+		t.Fatalf("%s: %s has no form posting to %s", c.who, page, action)
+	}
+	tok, err := csrfTokenIn(body)
+	if err != nil {
+		t.Fatalf("%s: %s: %v", c.who, page, err)
+	}
+	form.Set("csrf_token", tok)
+	return httpDo(t, c.client, c.s, "POST", action, form)
+}
+
+// shown returns the text of the element <tag id="id"> in page, unescaped.
+func shown(t *testing.T, page, tag, id string) string {
+	t.Helper()
+	m := regexp.MustCompile(`<` + tag + ` id="` + regexp.QuoteMeta(id) + `">([^<]*)</` + tag + `>`).FindStringSubmatch(page)
+	if m == nil || strings.TrimSpace(m[1]) == "" {
+		t.Fatalf("the page shows no #%s:\n%s", id, page)
+	}
+	return html.UnescapeString(strings.TrimSpace(m[1]))
+}
+
+// createKey makes an access key on 我的凭证 > 访问密钥 and returns the key
+// pair the creation page shows once.
+func (c *console) createKey(t *testing.T, description string) (ak, sk string) {
+	t.Helper()
+	status, body, _ := c.post(t, "/account/keys", "/account/keys", url.Values{"description": {description}})
+	if status != http.StatusCreated {
+		t.Fatalf("%s: create access key: status %d, want 201\n%s", c.who, status, body)
+	}
+	ak, sk = shown(t, body, "code", "new-ak"), shown(t, body, "code", "new-sk")
+	if got := c.keyStatus(t, ak); got != "active" {
+		t.Fatalf("%s: new key %s listed as %q, want active", c.who, ak, got)
+	}
+	return ak, sk
+}
+
+// disableKey presses 禁用 for ak on /account/keys.
+func (c *console) disableKey(t *testing.T, ak string) {
+	t.Helper()
+	_, page, _ := c.get(t, "/account/keys")
+	if !strings.Contains(page, `id="disable-`+ak+`"`) {
+		t.Fatalf("%s: /account/keys offers no #disable-%s", c.who, ak)
+	}
+	status, body, loc := c.post(t, "/account/keys", "/account/keys/"+ak+"/status", url.Values{"status": {"inactive"}})
+	if status != http.StatusSeeOther || loc != "/account/keys?saved=1" {
+		t.Fatalf("%s: disable %s: status %d to %q\n%s", c.who, ak, status, loc, body)
+	}
+	if got := c.keyStatus(t, ak); got != "inactive" {
+		t.Fatalf("%s: disabled key %s listed as %q", c.who, ak, got)
+	}
+}
+
+var keyRow = regexp.MustCompile(`(?s)<tr data-ak="([^"]+)">.*?status-(\w+) key-status`)
+
+// keyStatus returns the status /account/keys shows for ak ("" if unlisted).
+func (c *console) keyStatus(t *testing.T, ak string) string {
+	t.Helper()
+	status, page, _ := c.get(t, "/account/keys")
+	if status != http.StatusOK {
+		t.Fatalf("%s: GET /account/keys: status %d", c.who, status)
+	}
+	for _, m := range keyRow.FindAllStringSubmatch(page, -1) {
+		if m[1] == ak {
+			return m[2]
+		}
+	}
+	return ""
 }
