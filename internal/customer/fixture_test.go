@@ -48,7 +48,9 @@ type tenant struct {
 
 var seq atomic.Int64
 
-func unique(prefix string) string { return fmt.Sprintf("%s%d", prefix, seq.Add(1)) }
+// unique returns prefix and a sequence number padded to 6 digits, so even
+// short prefixes make names long enough for the account-name rule.
+func unique(prefix string) string { return fmt.Sprintf("%s%06d", prefix, seq.Add(1)) }
 
 // option changes the fixture's customer.Config.
 type option func(*customer.Config)

@@ -105,11 +105,16 @@ func TestMyPartner(t *testing.T) {
 	})
 }
 
-// bindRecorder remembers the bindings it was told about.
-type bindRecorder struct{ calls []string }
+// bindRecorder remembers the bindings and unbindings it was told about.
+type bindRecorder struct{ calls, unbound []string }
 
 func (h *bindRecorder) BoundTx(_ context.Context, tx *sql.Tx, partnerID string, c customer.Customer) error {
 	h.calls = append(h.calls, partnerID+"/"+c.ID+"/"+c.XAccountID)
+	return nil
+}
+
+func (h *bindRecorder) UnboundTx(_ context.Context, tx *sql.Tx, partnerID string, c customer.Customer) error {
+	h.unbound = append(h.unbound, partnerID+"/"+c.ID+"/"+c.XAccountID)
 	return nil
 }
 

@@ -34,6 +34,9 @@ import (
 var (
 	ErrAssociatedElsewhere = apperr.New("PC.0409", "err.customer_associated_elsewhere").WithStatus(http.StatusConflict)
 	ErrAlreadyBound        = apperr.New("PC.0409", "err.customer_already_bound").WithStatus(http.StatusConflict)
+	// ErrUnbindNoPassword refuses to unbind an account that has no password:
+	// single sign-on is its only way in.
+	ErrUnbindNoPassword = apperr.New("PC.0409", "err.customer_unbind_no_password").WithStatus(http.StatusConflict)
 )
 
 // SSOIdentity is a platform user a partner's IdP vouched for.
@@ -43,11 +46,15 @@ type SSOIdentity struct {
 	XAccountID   string
 }
 
-// BindHook is told about every binding made at single sign-on, inside its
-// transaction, so that the binding notification to the partner commits or
-// rolls back with it. app wires the notifier in; nil calls nothing.
+// BindHook is told about every binding made at single sign-on, and every
+// unbinding the customer makes on the portal, inside its transaction, so
+// that the binding notification to the partner commits or rolls back with
+// it. app wires the notifier in; nil calls nothing.
 type BindHook interface {
 	BoundTx(ctx context.Context, tx *sql.Tx, partnerID string, c Customer) error
+	// UnboundTx is told about an unbinding; c still carries the binding
+	// (XAccountType, XAccountID) that was removed.
+	UnboundTx(ctx context.Context, tx *sql.Tx, partnerID string, c Customer) error
 }
 
 // SetBindHook installs the hook. Set it before serving.
@@ -229,7 +236,64 @@ func (s *Service) BindSSO(ctx context.Context, id SSOIdentity, domainName, passw
 	return Customer{}, fmt.Errorf("bind customer %s: %w", c.ID, err)
 }
 
-// bound2 calls the BindHook, if any.
+// UnbindSSO removes the customer's binding to its partner platform user
+// (the customer itself, on the portal's 我的合作伙伴 page), writes an audit
+// row and calls the BindHook's UnboundTx for the partner whose platform the
+// binding named, all in one transaction. The association with the partner is
+// kept: unbinding ends single sign-on, not the partnership. It returns the
+// account as it was, binding included. Errors: ErrCustomerNotFound;
+// ErrUnbindNoPassword for an account without a password. Idempotent: an
+// account with no binding (or one unbound concurrently) is returned as is and
+// nobody is told.
+func (s *Service) UnbindSSO(ctx context.Context, customerID string) (Customer, error) {
+	c, err := s.CustomerByID(ctx, customerID)
+	if err != nil {
+		return Customer{}, err
+	}
+	if c.XAccountID == "" {
+		return c, nil
+	}
+	if !c.HasPassword {
+		return Customer{}, ErrUnbindNoPassword
+	}
+	now := s.clock.Now()
+	actor := identity.Actor{Kind: identity.ActorKind("customer"), ID: c.ID, Name: c.DomainName}
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		// The conditional update locks the row and re-checks the binding.
+		res, err := tx.ExecContext(ctx, `UPDATE customers SET xaccount_type = NULL, xaccount_id = NULL, updated_at = $1
+			WHERE id = $2 AND xaccount_type = $3 AND xaccount_id = $4`, now, c.ID, c.XAccountType, c.XAccountID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil
+		}
+		var partnerID string
+		err = tx.QueryRowContext(ctx, "SELECT id FROM partners WHERE xaccount_type = $1", c.XAccountType).Scan(&partnerID)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			// No partner has this platform any more: nobody to tell.
+		case err != nil:
+			return err
+		default:
+			if s.bindHook != nil {
+				if err := s.bindHook.UnboundTx(ctx, tx, partnerID, c); err != nil {
+					return fmt.Errorf("bind hook: %w", err)
+				}
+			}
+		}
+		return audit(ctx, tx, actor, partnerID, "customer.sso_unbind", c.ID, c.XAccountType+":"+c.XAccountID, now)
+	})
+	if err != nil {
+		if _, ok := apperr.As(err); ok {
+			return Customer{}, err
+		}
+		return Customer{}, fmt.Errorf("unbind customer %s: %w", c.ID, err)
+	}
+	return c, nil
+}
+
+// notifyBound calls the BindHook, if any.
 func (s *Service) notifyBound(ctx context.Context, tx *sql.Tx, partnerID string, c Customer) error {
 	if s.bindHook == nil {
 		return nil

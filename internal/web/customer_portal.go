@@ -156,18 +156,54 @@ type customerPartnerData struct {
 	Partner customer.MyPartner
 	// Type is the i18n key of the association type.
 	Type string
+	// Bound is set while the account is bound to a user of a partner
+	// platform (single sign-on): Platform is its xaccount_type, XUserID the
+	// platform user, masked. CanUnbind is false for an account without a
+	// password, which single sign-on is the only way into.
+	Bound     bool
+	Platform  string
+	XUserID   string
+	CanUnbind bool
 }
 
 func (s *Server) customerPartner(w http.ResponseWriter, r *http.Request) {
+	s.renderCustomerPartner(w, r, noticeFrom(r, "unbound", "customer.partner.unbound"), nil)
+}
+
+// renderCustomerPartner shows 我的合作伙伴 with a notice, or with err.
+func (s *Server) renderCustomerPartner(w http.ResponseWriter, r *http.Request, notice string, pageErr error) {
 	me, _ := customerFrom(r.Context())
 	mp, ok, err := s.Customers.MyPartner(r.Context(), me.ID)
 	if err != nil {
 		s.renderError(w, r, "error", view{Title: "error.title"}, err)
 		return
 	}
-	d := customerPartnerData{Has: ok, Partner: mp, Type: "customer.partner.type_reseller"}
+	c, err := s.Customers.CustomerByID(r.Context(), me.ID)
+	if err != nil {
+		s.renderError(w, r, "error", view{Title: "error.title"}, err)
+		return
+	}
+	d := customerPartnerData{Has: ok, Partner: mp, Type: "customer.partner.type_reseller",
+		Bound: c.XAccountID != "", Platform: c.XAccountType, XUserID: mask.AccountName(c.XAccountID), CanUnbind: c.HasPassword}
 	if mp.Association.Type == customer.Referral {
 		d.Type = "customer.partner.type_referral"
 	}
-	s.render(w, r, http.StatusOK, "customer_partner", view{Title: "customer.partner.title", Data: d})
+	v := view{Title: "customer.partner.title", Data: d, Notice: notice}
+	if pageErr != nil {
+		s.renderError(w, r, "customer_partner", v, pageErr)
+		return
+	}
+	s.render(w, r, http.StatusOK, "customer_partner", v)
+}
+
+// customerUnbind is 解除绑定 on 我的合作伙伴: the customer removes its
+// account's binding to its partner platform user, and the partner is told.
+func (s *Server) customerUnbind(w http.ResponseWriter, r *http.Request) {
+	me, _ := customerFrom(r.Context())
+	if _, err := s.Customers.UnbindSSO(r.Context(), me.ID); err != nil {
+		s.Log.Info("customer unbind refused", "customer", me.ID, "request_id", httpx.RequestID(r.Context()), "err", err)
+		s.renderCustomerPartner(w, r, "", err)
+		return
+	}
+	http.Redirect(w, r, "/customer/partner?unbound=1", http.StatusSeeOther)
 }

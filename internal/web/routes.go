@@ -177,6 +177,7 @@ func (s *Server) routes() []route {
 		{"POST", "/customer/signout", FaceCustomer, CustomerSignedIn, "", s.customerSignOut, true},
 		{"GET", "/customer/{$}", FaceCustomer, CustomerSignedIn, "", s.customerHome, true},
 		{"GET", "/customer/partner", FaceCustomer, CustomerSignedIn, "", s.customerPartner, true},
+		{"POST", "/customer/partner/unbind", FaceCustomer, CustomerSignedIn, "", s.customerUnbind, true},
 		{"GET", "/customer/sso/first", FaceCustomer, Public, "", s.customerSSOFirst, true},
 		{"POST", "/customer/sso/code", FaceCustomer, Public, "", s.customerSSOCode, true},
 		{"POST", "/customer/sso/register", FaceCustomer, Public, "", s.customerSSORegister, true},
