@@ -3,7 +3,10 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -27,6 +30,66 @@ import (
 // through services/bss/v2, the e-mail variants and FreezeSubCustomers /
 // UnfreezeSubCustomers through services/bssintl/v2, against the real binary.
 // Verification codes are read back with `partnercenter outbox --json`.
+
+// opsConsoleSignIn signs the demo operator in at /ops/signin and returns
+// its operator console session; the customer tests set the states
+// CreateSubCustomer refuses (a protected contact, a restricted partner, a
+// test account) there, as an operator does.
+func opsConsoleSignIn(t *testing.T, s *Server) *console {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &console{s: s, client: &http.Client{Jar: jar, CheckRedirect: noRedirect}, who: "operator " + s.Demo.Operator.Username}
+	status, body, loc := c.post(t, "/ops/signin", "/ops/signin", url.Values{
+		"username": {s.Demo.Operator.Username}, "password": {s.Demo.Operator.Password}})
+	if status != http.StatusSeeOther || loc != "/ops/" {
+		t.Fatalf("operator sign-in: status %d to %q, want 303 to /ops/\n%s", status, loc, body)
+	}
+	return c
+}
+
+// opsSaved posts form from the operator's partner page to action and
+// checks that the page comes back saved.
+func (c *console) opsSaved(t *testing.T, partnerID, action string, form url.Values) {
+	t.Helper()
+	page := "/ops/partners/" + partnerID
+	status, body, loc := c.post(t, page, page+action, form)
+	if status != http.StatusSeeOther || loc != page+"?saved=1" {
+		t.Fatalf("%s: POST %s%s %v: status %d to %q\n%s", c.who, page, action, form, status, loc, body)
+	}
+}
+
+// setPartnerStatus sets a partner's status on its operator page.
+func (c *console) setPartnerStatus(t *testing.T, partnerID, status string) {
+	t.Helper()
+	c.opsSaved(t, partnerID, "/status", url.Values{"status": {status}})
+}
+
+// setPartnerTest marks a partner as a test account (测试账号) or not.
+func (c *console) setPartnerTest(t *testing.T, partnerID string, isTest bool) {
+	t.Helper()
+	c.opsSaved(t, partnerID, "/test", url.Values{"is_test": {fmt.Sprint(isTest)}})
+	_, page, _ := c.get(t, "/ops/partners/"+partnerID)
+	want := map[bool]string{true: "是", false: "否"}[isTest]
+	if got := shown(t, page, "span", "test-account"); got != want {
+		t.Fatalf("%s: partner %s shown as test account %q, want %q", c.who, partnerID, got, want)
+	}
+}
+
+// addProtected puts a contact on 受保护客户名单 and checks it is listed.
+func (c *console) addProtected(t *testing.T, kind, value, note string) {
+	t.Helper()
+	status, body, loc := c.post(t, "/ops/protected", "/ops/protected", url.Values{"kind": {kind}, "value": {value}, "note": {note}})
+	if status != http.StatusSeeOther || loc != "/ops/protected?added=1" {
+		t.Fatalf("%s: add protected %s %s: status %d to %q\n%s", c.who, kind, value, status, loc, body)
+	}
+	_, page, _ := c.get(t, "/ops/protected?q="+url.QueryEscape(value))
+	if !strings.Contains(html.UnescapeString(page), value) {
+		t.Fatalf("%s: %s is not listed after adding it", c.who, value)
+	}
+}
 
 // customerServer starts a server for the customer tests: no API rate limit
 // in the way, and the extra settings given.
@@ -152,7 +215,7 @@ func TestSubCustomerRegistration(t *testing.T) {
 		}
 		return resp
 	}
-	db := serverDB(t, s)
+	ops := opsConsoleSignIn(t, s)
 
 	t.Run("CheckUserIdentity", func(t *testing.T) {
 		check := func(typ, value string) *model.CheckUserIdentityResponse {
@@ -295,7 +358,9 @@ func TestSubCustomerRegistration(t *testing.T) {
 	t.Run("ErrCodeExpired/CBC.99004008", func(t *testing.T) {
 		m := newCustomerMobile()
 		code := sendSMS(t, s, c, m)
-		// Ten minutes are not waited for: the code's expiry is moved back.
+		// Ten minutes are not waited for: the code's expiry is moved back
+		// in the database (no interface travels in time; SQLite only).
+		db := serverDB(t, s)
 		execOne(t, db, "UPDATE verification_codes SET expires_at = '2000-01-01 00:00:00+00:00' WHERE receiver = ?", "+86"+m)
 		b := body(sp)
 		b.MobilePhone, b.VerificationCode = str(m), str(code)
@@ -325,6 +390,7 @@ func TestSubCustomerRegistration(t *testing.T) {
 		// The partner's platform retries the same call: no second account.
 		_, err := create(c, b)
 		apiError(t, w, err, 400, "CBC.99000039")
+		db := serverDB(t, s)
 		var n int
 		if err := db.QueryRow("SELECT COUNT(*) FROM customers WHERE xaccount_id = ?", b.XaccountId).Scan(&n); err != nil || n != 1 {
 			t.Fatalf("%d accounts for the retried user (%v), want 1", n, err)
@@ -348,8 +414,7 @@ func TestSubCustomerRegistration(t *testing.T) {
 	})
 	t.Run("ErrProtected/CBC.99000051", func(t *testing.T) {
 		m := newCustomerMobile()
-		execOne(t, db, `INSERT INTO protected_contacts (id, kind, value, note, created_by, created_at)
-			VALUES ('e2e-protected-1', 'mobile', ?, 'direct sales', 'operator', '2025-01-01 00:00:00+00:00')`, "+86"+m)
+		ops.addProtected(t, "mobile", m, "direct sales")
 		b := body(sp)
 		b.MobilePhone, b.VerificationCode = str(m), str(sendSMS(t, s, c, m))
 		_, err := create(c, b)
@@ -364,20 +429,20 @@ func TestSubCustomerRegistration(t *testing.T) {
 		return body(dist)
 	})
 	t.Run("ErrPartnerRestricted/CBC.50010085", func(t *testing.T) {
-		execOne(t, db, "UPDATE partners SET status = 'restricted' WHERE id = ?", sp2.PartnerID)
-		defer execOne(t, db, "UPDATE partners SET status = 'normal' WHERE id = ?", sp2.PartnerID)
+		ops.setPartnerStatus(t, sp2.PartnerID, "restricted")
+		defer ops.setPartnerStatus(t, sp2.PartnerID, "normal")
 		_, err := create(c2, body(sp2))
 		wantServiceError(t, err, 400, "CBC.50010085")
 	})
 	t.Run("ErrParentRestricted/CBC.50010086", func(t *testing.T) {
-		execOne(t, db, "UPDATE partners SET status = 'restricted' WHERE id = ?", dist.PartnerID)
-		defer execOne(t, db, "UPDATE partners SET status = 'normal' WHERE id = ?", dist.PartnerID)
+		ops.setPartnerStatus(t, dist.PartnerID, "restricted")
+		defer ops.setPartnerStatus(t, dist.PartnerID, "normal")
 		_, err := create(cr, body(reseller))
 		apiError(t, wr, err, 400, "CBC.50010086")
 	})
 	t.Run("ErrTestPartner/CBC.99005035", func(t *testing.T) {
-		execOne(t, db, "UPDATE partners SET is_test = TRUE WHERE id = ?", sp2.PartnerID)
-		defer execOne(t, db, "UPDATE partners SET is_test = FALSE WHERE id = ?", sp2.PartnerID)
+		ops.setPartnerTest(t, sp2.PartnerID, true)
+		defer ops.setPartnerTest(t, sp2.PartnerID, false)
 		_, err := create(c2, body(sp2))
 		wantServiceError(t, err, 400, "CBC.99005035")
 	})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"partnercenter/internal/identity"
+	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/ids"
 )
@@ -74,6 +75,21 @@ func protectedValue(kind ProtectedKind, value string) (string, error) {
 // ErrMobileFormat, ErrEmailFormat. Idempotent: adding a listed contact
 // returns the existing entry unchanged.
 func (s *Service) AddProtected(ctx context.Context, actor identity.Actor, kind ProtectedKind, value, note string) (Protected, error) {
+	return s.addProtected(ctx, actor, kind, value, note, false)
+}
+
+// ErrProtectedListed: the contact is already on the protected list. Only
+// AddNewProtected returns it; AddProtected is idempotent.
+var ErrProtectedListed = apperr.New("PC.0409", "err.customer_protected_listed")
+
+// AddNewProtected is AddProtected for the operator console, which tells the
+// operator when the contact was already listed: it then returns the
+// existing entry (its note unchanged) with ErrProtectedListed.
+func (s *Service) AddNewProtected(ctx context.Context, actor identity.Actor, kind ProtectedKind, value, note string) (Protected, error) {
+	return s.addProtected(ctx, actor, kind, value, note, true)
+}
+
+func (s *Service) addProtected(ctx context.Context, actor identity.Actor, kind ProtectedKind, value, note string, once bool) (Protected, error) {
 	if err := requireProtectedAdmin(actor); err != nil {
 		return Protected{}, err
 	}
@@ -98,7 +114,11 @@ func (s *Service) AddProtected(ctx context.Context, actor identity.Actor, kind P
 		return audit(ctx, tx, actor, "", "customer.protected_add", p.ID, string(kind)+" "+v, p.CreatedAt)
 	})
 	if errors.Is(err, errSkip) {
-		return scanProtected(s.db.SQL.QueryRowContext(ctx, protectedSelect+" WHERE kind = $1 AND value = $2", kind, v))
+		existing, err := scanProtected(s.db.SQL.QueryRowContext(ctx, protectedSelect+" WHERE kind = $1 AND value = $2", kind, v))
+		if err == nil && once {
+			err = ErrProtectedListed.With("value", v)
+		}
+		return existing, err
 	}
 	if err != nil {
 		return Protected{}, fmt.Errorf("add protected contact: %w", err)
@@ -127,6 +147,22 @@ func (s *Service) RemoveProtected(ctx context.Context, actor identity.Actor, id 
 		return fmt.Errorf("remove protected contact %s: %w", id, err)
 	}
 	return nil
+}
+
+// ProtectedByID returns one entry of the protected list. Any operator may
+// read it. Returns apperr.NotFound. Read-only.
+func (s *Service) ProtectedByID(ctx context.Context, actor identity.Actor, id string) (Protected, error) {
+	if !actor.IsOperator() {
+		return Protected{}, identity.ErrForbidden
+	}
+	p, err := scanProtected(s.db.SQL.QueryRowContext(ctx, protectedSelect+" WHERE id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Protected{}, apperr.NotFound
+	}
+	if err != nil {
+		return Protected{}, fmt.Errorf("load protected contact %s: %w", id, err)
+	}
+	return p, nil
 }
 
 const protectedSelect = "SELECT id, kind, value, note, created_by, created_at FROM protected_contacts"

@@ -6,6 +6,7 @@ import (
 
 	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
+	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/db"
 )
 
@@ -37,6 +38,25 @@ func TestProtectedContacts(t *testing.T) {
 			if err != nil || e.Value != "big@corp.example.com" {
 				t.Fatalf("%+v %v", e, err)
 			}
+		})
+		t.Run("ErrProtectedListed/AddNew", func(t *testing.T) {
+			first, _, err := f.svc.ListProtected(ctx, f.op, customer.ProtectedFilter{Query: "13700000001"})
+			if err != nil || len(first) != 1 {
+				t.Fatalf("%+v %v", first, err)
+			}
+			again, err := f.svc.AddNewProtected(ctx, eco.Actor(), customer.ProtectedMobile, "13700000001", "other note")
+			wantErr(t, err, customer.ErrProtectedListed)
+			if again.ID != first[0].ID || again.Note != "direct sales" {
+				t.Fatalf("%+v, want the existing entry unchanged", again)
+			}
+			got, err := f.svc.ProtectedByID(ctx, reviewer.Actor(), first[0].ID)
+			if err != nil || got.Value != "+8613700000001" {
+				t.Fatalf("ProtectedByID: %+v %v", got, err)
+			}
+			_, err = f.svc.ProtectedByID(ctx, f.op, "nope")
+			wantErr(t, err, apperr.NotFound)
+			_, err = f.svc.ProtectedByID(ctx, f.sp.main, first[0].ID)
+			wantErr(t, err, identity.ErrForbidden)
 		})
 		t.Run("ErrBadInput", func(t *testing.T) {
 			_, err := f.svc.AddProtected(ctx, f.op, customer.ProtectedKind("fax"), "1", "")

@@ -10,6 +10,8 @@ type partnerShowData struct {
 	Partner  identity.Partner
 	Parent   *identity.Partner
 	Statuses []identity.PartnerStatus
+	// IsTest marks a test account, which may not create customers.
+	IsTest bool
 }
 
 func (s *Server) showPartner(w http.ResponseWriter, r *http.Request, status int, v view) {
@@ -21,6 +23,15 @@ func (s *Server) showPartner(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	data := partnerShowData{Partner: p, Statuses: identity.PartnerStatuses}
+	// The operator may see the partner (checked above); its standing adds
+	// the test-account mark.
+	standing, err := s.Identity.PartnerStanding(r.Context(), p.ID)
+	if err != nil {
+		msg, st := s.errorMessage(r, err)
+		http.Error(w, msg, st)
+		return
+	}
+	data.IsTest = standing.IsTest
 	if p.ParentID != "" {
 		if parent, err := s.Identity.Partner(r.Context(), a, p.ParentID); err == nil {
 			data.Parent = &parent
@@ -47,6 +58,12 @@ func (s *Server) opsPartnerSetStatus(w http.ResponseWriter, r *http.Request) {
 func (s *Server) opsPartnerSetEcoManager(w http.ResponseWriter, r *http.Request) {
 	err := s.Identity.SetEcoManager(r.Context(), mustActor(r), r.PathValue("id"), identity.EcoManager{
 		Name: r.PostFormValue("eco_name"), Email: r.PostFormValue("eco_email"), Mobile: r.PostFormValue("eco_mobile")})
+	s.afterPartnerUpdate(w, r, err)
+}
+
+// opsPartnerSetTest marks a partner as a test account or not (测试账号).
+func (s *Server) opsPartnerSetTest(w http.ResponseWriter, r *http.Request) {
+	err := s.Identity.SetPartnerTest(r.Context(), mustActor(r), r.PathValue("id"), r.PostFormValue("is_test") == "true")
 	s.afterPartnerUpdate(w, r, err)
 }
 

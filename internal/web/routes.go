@@ -31,6 +31,15 @@ func Item(code string) Access { return Access(itemPrefix + code) }
 // OperatorRole is access for operators holding role.
 func OperatorRole(role identity.OperatorRole) Access { return Access(rolePrefix + string(role)) }
 
+// OperatorAnyRole is access for operators holding at least one of roles.
+func OperatorAnyRole(roles ...identity.OperatorRole) Access {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return Access(rolePrefix + strings.Join(names, ","))
+}
+
 // Item returns the permission item the access needs, if any.
 func (a Access) Item() (string, bool) {
 	code, ok := strings.CutPrefix(string(a), itemPrefix)
@@ -59,7 +68,12 @@ func (a Access) allows(actor identity.Actor) bool {
 	case strings.HasPrefix(string(a), itemPrefix):
 		return actor.Can(strings.TrimPrefix(string(a), itemPrefix))
 	case strings.HasPrefix(string(a), rolePrefix):
-		return actor.HasOperatorRole(identity.OperatorRole(strings.TrimPrefix(string(a), rolePrefix)))
+		for role := range strings.SplitSeq(strings.TrimPrefix(string(a), rolePrefix), ",") {
+			if actor.HasOperatorRole(identity.OperatorRole(role)) {
+				return true
+			}
+		}
+		return false
 	}
 	return false
 }
@@ -94,6 +108,10 @@ func (s *Server) routes() []route {
 	see := Item(identity.PermOrgMemberView)
 	roles := Item(identity.PermOrgRoleManage)
 	admin := OperatorRole(identity.RolePlatformAdmin)
+	// The protected list and the test-account mark: platform admins and
+	// ecosystem managers change them (as customer.AddProtected and
+	// identity.SetPartnerTest enforce).
+	curator := OperatorAnyRole(identity.RolePlatformAdmin, identity.RoleEcoManager)
 	return []route{
 		{"GET", "/lang/{lang}", FacePartner, Public, "", s.switchLanguage, true},
 
@@ -158,6 +176,12 @@ func (s *Server) routes() []route {
 		{"GET", "/ops/partners/{id}", FaceOperator, OperatorSignedIn, "", s.opsPartnerShow, false},
 		{"POST", "/ops/partners/{id}/status", FaceOperator, OperatorSignedIn, "", s.opsPartnerSetStatus, false},
 		{"POST", "/ops/partners/{id}/eco-manager", FaceOperator, OperatorSignedIn, "", s.opsPartnerSetEcoManager, false},
+		{"POST", "/ops/partners/{id}/test", FaceOperator, curator, "", s.opsPartnerSetTest, false},
+		// 受保护客户名单: contacts followed by direct sales (CBC.99000051).
+		{"GET", "/ops/protected", FaceOperator, OperatorSignedIn, "nav.ops.protected", s.opsProtectedList, false},
+		{"POST", "/ops/protected", FaceOperator, curator, "", s.opsProtectedAdd, false},
+		{"GET", "/ops/protected/{id}/delete", FaceOperator, curator, "", s.opsProtectedDeleteConfirm, false},
+		{"POST", "/ops/protected/{id}/delete", FaceOperator, curator, "", s.opsProtectedDelete, false},
 		{"GET", "/ops/outbox", FaceOperator, OperatorSignedIn, "nav.ops.outbox", s.opsOutbox, false},
 		{"GET", "/ops/operators", FaceOperator, admin, "nav.ops.operators", s.opsOperatorList, false},
 		{"GET", "/ops/operators/new", FaceOperator, admin, "", s.opsOperatorNew, false},
