@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/netip"
@@ -56,6 +57,7 @@ type loadConfig struct {
 	target                     *url.URL
 	method                     string
 	body                       []byte
+	template                   *bodyTemplate // when set, each request's body; body is unused
 	ak, sk, domainID, language string
 	concurrency                int
 	duration                   time.Duration // no new request starts after it
@@ -123,7 +125,7 @@ func runLoad(ctx context.Context, cfg loadConfig) *result {
 
 	start := time.Now()
 	deadline := start.Add(cfg.duration)
-	var issued atomic.Int64
+	var issued, seq atomic.Int64
 	type workerResult struct {
 		latencies []time.Duration
 		status    map[int]int
@@ -134,7 +136,7 @@ func runLoad(ctx context.Context, cfg loadConfig) *result {
 	var wg sync.WaitGroup
 	for i := range out {
 		wg.Add(1)
-		go func(w *workerResult) {
+		go func(w *workerResult, r *rand.Rand) {
 			defer wg.Done()
 			w.status = map[int]int{}
 			w.samples = map[string]string{}
@@ -142,7 +144,11 @@ func runLoad(ctx context.Context, cfg loadConfig) *result {
 				if cfg.requests > 0 && issued.Add(1) > int64(cfg.requests) {
 					return
 				}
-				status, took, err := doOne(client, cfg)
+				body := cfg.body
+				if cfg.template != nil {
+					body = cfg.template.expand(seq.Add(1)-1, r)
+				}
+				status, took, err := doOne(client, cfg, body)
 				if err != nil {
 					w.transport++
 					if _, ok := w.samples["transport"]; !ok {
@@ -158,7 +164,7 @@ func runLoad(ctx context.Context, cfg loadConfig) *result {
 					}
 				}
 			}
-		}(&out[i])
+		}(&out[i], rand.New(rand.NewPCG(rand.Uint64(), uint64(i))))
 	}
 	wg.Wait()
 
@@ -191,11 +197,11 @@ type response struct {
 // doOne builds, signs and sends one request and reads the whole response,
 // so the connection goes back to the pool. The latency covers signing,
 // sending and reading the body.
-func doOne(client *http.Client, cfg loadConfig) (response, time.Duration, error) {
+func doOne(client *http.Client, cfg loadConfig, payload []byte) (response, time.Duration, error) {
 	t0 := time.Now()
 	var body io.Reader = http.NoBody
-	if len(cfg.body) > 0 {
-		body = bytes.NewReader(cfg.body)
+	if len(payload) > 0 {
+		body = bytes.NewReader(payload)
 	}
 	req, err := http.NewRequest(cfg.method, cfg.target.String(), body)
 	if err != nil {
@@ -209,7 +215,7 @@ func doOne(client *http.Client, cfg loadConfig) (response, time.Duration, error)
 	if cfg.language != "" {
 		req.Header.Set("X-Language", cfg.language)
 	}
-	if err := cbcapi.Sign(req, cfg.body, cfg.ak, cfg.sk, cfg.now()); err != nil {
+	if err := cbcapi.Sign(req, payload, cfg.ak, cfg.sk, cfg.now()); err != nil {
 		return response{}, 0, err
 	}
 	resp, err := client.Do(req)

@@ -12,6 +12,13 @@
 //	pcload -url http://127.0.0.1:8080 -ak AK -sk SK -domain-id ID [-path /v2/...] [-c 32] [-d 10s] [-n N] [-json]
 //	partnercenter demo --json | pcload -url http://127.0.0.1:8080 -demo-json -
 //
+// POST bodies: -body sends the same one every time; -body-template fills
+// placeholders per request ({{n}}, {{run}}, {{rand}}, {{pick:a|b}}; see
+// bodyTemplate), e.g. for CreateSubCustomer, which needs a new name each time:
+//
+//	pcload -demo-json demo.json -method POST -path /v2/partners/sub-customers \
+//	  -body-template '{"xaccount_id":"lt-{{run}}-{{n}}","xaccount_type":"X","domain_name":"lt-{{run}}-{{n}}"}'
+//
 // Credentials come from -ak/-sk/-domain-id, else from the demo JSON
 // (-demo-json FILE, or - for stdin; partner -partner, default sp), else from
 // PCLOAD_AK/PCLOAD_SK/PCLOAD_DOMAIN_ID; the flags win. Exit status: 0 when
@@ -26,6 +33,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"os/signal"
@@ -46,6 +54,7 @@ func main() {
 // options are the parsed flags.
 type options struct {
 	baseURL, path, method, body string
+	bodyTemplate                *bodyTemplate
 	ak, sk, domainID            string
 	concurrency                 int
 	duration                    time.Duration
@@ -73,7 +82,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	// SIGINT stops starting new requests; the report still prints.
 	res := runLoad(ctx, loadConfig{
-		target: target, method: o.method, body: []byte(o.body),
+		target: target, method: o.method, body: []byte(o.body), template: o.bodyTemplate,
 		ak: o.ak, sk: o.sk, domainID: o.domainID, language: o.language,
 		concurrency: o.concurrency, duration: o.duration, requests: o.requests,
 		timeout: o.timeout, insecure: o.insecure,
@@ -103,6 +112,8 @@ func parseFlags(args []string, stdin io.Reader, stderr io.Writer, getenv func(st
 	fs.StringVar(&o.path, "path", "/v2/products/service-types?limit=10&offset=0", "the API path and query to call")
 	fs.StringVar(&o.method, "method", "GET", "the HTTP method")
 	fs.StringVar(&o.body, "body", "", "the request body, sent as application/json and signed")
+	tmpl := fs.String("body-template", "", "a request body with placeholders filled per request: {{n}} sequence number, "+
+		"{{run}} a token per run, {{rand}} 8 random hex digits, {{pick:a|b}} one of the alternatives (instead of -body)")
 	fs.StringVar(&o.ak, "ak", "", "access key (or PCLOAD_AK)")
 	fs.StringVar(&o.sk, "sk", "", "secret key (or PCLOAD_SK; -demo-json keeps it off the command line)")
 	fs.StringVar(&o.domainID, "domain-id", "", "X-Domain-Id to send (or PCLOAD_DOMAIN_ID); empty: not sent")
@@ -160,6 +171,16 @@ func parseFlags(args []string, stdin io.Reader, stderr io.Writer, getenv func(st
 		return o, fmt.Errorf("-timeout %s: want a positive duration", o.timeout)
 	case o.method == "" || strings.ContainsAny(o.method, " \t\r\n"):
 		return o, fmt.Errorf("-method %q: not a method", o.method)
+	}
+	if *tmpl != "" {
+		if o.body != "" {
+			return o, errors.New("-body and -body-template: give one")
+		}
+		t, err := parseBodyTemplate(*tmpl, runToken(rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))))
+		if err != nil {
+			return o, err
+		}
+		o.bodyTemplate = t
 	}
 	if o.requests > 0 && !set["d"] {
 		o.duration = maxDuration

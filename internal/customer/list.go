@@ -79,17 +79,22 @@ func (s *Service) ListSubCustomers(ctx context.Context, actor identity.Actor, f 
 	// $1 is the partner, known once the filters are valid.
 	where := ""
 	args := []any{nil}
+	// customerSide: some condition is on customers, so the count needs the
+	// join; without one it counts the association index alone.
+	customerSide := false
 	add := func(cond string, arg any) {
 		args = append(args, arg)
 		where += " AND " + fmt.Sprintf(cond, len(args))
+		customerSide = customerSide || strings.HasPrefix(cond, "c.")
 	}
 	for _, t := range []struct {
 		name, cond string
 		v          *string
 		lower      bool
 	}{
-		{"account_name", "LOWER(c.domain_name) LIKE $%d ESCAPE '\\'", f.AccountName, true},
-		{"customer", "LOWER(c.real_name) LIKE $%d ESCAPE '\\'", f.Customer, true},
+		// domain_name_key is the lower-cased name: no LOWER() per row.
+		{"account_name", "c.domain_name_key LIKE $%d ESCAPE '\\'", f.AccountName, true},
+		{"customer", "c.real_name <> '' AND LOWER(c.real_name) LIKE $%d ESCAPE '\\'", f.Customer, true},
 		{"label", "c.label <> REPLACE(c.label, $%d, '')", f.Label, false},
 	} {
 		if t.v == nil || *t.v == "" {
@@ -148,16 +153,30 @@ func (s *Service) ListSubCustomers(ctx context.Context, actor identity.Actor, f 
 	if cond, scopeArgs := actor.Scope.SQL("c.account_manager_id", len(args)+1); cond != "" {
 		where += " AND " + cond
 		args = append(args, scopeArgs...)
+		customerSide = true
 	}
-	from := ` FROM customers c JOIN customer_associations a ON a.customer_id = c.id AND a.ended_at IS NULL
-		WHERE a.partner_id = $1` + where
+	// The partner's current associations, newest first, are one range of
+	// customer_associations_page (migration 00009): the page reads it
+	// backwards and stops after limit+offset entries, joining customers
+	// only for those; a count without customer conditions never leaves it.
+	from := ` FROM customer_associations a JOIN customers c ON c.id = a.customer_id
+		WHERE a.partner_id = $1 AND a.ended_at IS NULL` + where
+	count := "SELECT COUNT(*)" + from
+	if !customerSide {
+		count = "SELECT COUNT(*) FROM customer_associations a WHERE a.partner_id = $1 AND a.ended_at IS NULL" + where
+	}
 	var total int
-	if err := s.db.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+from, args...).Scan(&total); err != nil {
+	if err := s.db.SQL.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count customers: %w", err)
 	}
+	if total <= offset {
+		return []Listed{}, total, nil
+	}
 	args = append(args, limit, offset)
+	// a.customer_id is c.id: ordering by the association's column lets the
+	// index give the order, with no sort.
 	rows, err := s.db.SQL.QueryContext(ctx, "SELECT "+customerColumns+", a.id, a.customer_id, a.partner_id, a.type, a.associated_at"+
-		from+fmt.Sprintf(" ORDER BY a.associated_at DESC, c.id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
+		from+fmt.Sprintf(" ORDER BY a.associated_at DESC, a.customer_id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list customers: %w", err)
 	}
