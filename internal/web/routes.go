@@ -108,9 +108,9 @@ func (s *Server) routes() []route {
 	see := Item(identity.PermOrgMemberView)
 	roles := Item(identity.PermOrgRoleManage)
 	admin := OperatorRole(identity.RolePlatformAdmin)
-	// The protected list and the test-account mark: platform admins and
-	// ecosystem managers change them (as customer.AddProtected and
-	// identity.SetPartnerTest enforce).
+	// Partners, the protected list and the test-account mark: platform
+	// admins and ecosystem managers change them (as identity.CreatePartner,
+	// customer.AddProtected and identity.SetPartnerTest enforce).
 	curator := OperatorAnyRole(identity.RolePlatformAdmin, identity.RoleEcoManager)
 	return []route{
 		{"GET", "/lang/{lang}", FacePartner, Public, "", s.switchLanguage, true},
@@ -171,11 +171,11 @@ func (s *Server) routes() []route {
 		{"POST", "/ops/signout", FaceOperator, OperatorSignedIn, "", s.opsSignOut, true},
 		{"GET", "/ops/{$}", FaceOperator, OperatorSignedIn, "", s.opsIndex, false},
 		{"GET", "/ops/partners", FaceOperator, OperatorSignedIn, "nav.ops.partners", s.opsPartnerList, false},
-		{"GET", "/ops/partners/new", FaceOperator, OperatorSignedIn, "", s.opsPartnerNew, false},
-		{"POST", "/ops/partners", FaceOperator, OperatorSignedIn, "", s.opsPartnerCreate, false},
+		{"GET", "/ops/partners/new", FaceOperator, curator, "", s.opsPartnerNew, false},
+		{"POST", "/ops/partners", FaceOperator, curator, "", s.opsPartnerCreate, false},
 		{"GET", "/ops/partners/{id}", FaceOperator, OperatorSignedIn, "", s.opsPartnerShow, false},
-		{"POST", "/ops/partners/{id}/status", FaceOperator, OperatorSignedIn, "", s.opsPartnerSetStatus, false},
-		{"POST", "/ops/partners/{id}/eco-manager", FaceOperator, OperatorSignedIn, "", s.opsPartnerSetEcoManager, false},
+		{"POST", "/ops/partners/{id}/status", FaceOperator, curator, "", s.opsPartnerSetStatus, false},
+		{"POST", "/ops/partners/{id}/eco-manager", FaceOperator, curator, "", s.opsPartnerSetEcoManager, false},
 		{"POST", "/ops/partners/{id}/test", FaceOperator, curator, "", s.opsPartnerSetTest, false},
 		// 受保护客户名单: contacts followed by direct sales (CBC.99000051).
 		{"GET", "/ops/protected", FaceOperator, OperatorSignedIn, "nav.ops.protected", s.opsProtectedList, false},
