@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -225,6 +226,10 @@ func (a *App) Start(ctx context.Context) error {
 			a.Log.Error("http server", "err", err)
 		}
 	}()
+	// Start-up (migrations, catalogue seeding, template parsing) leaves
+	// garbage the runtime would keep mapped for minutes; hand it back now
+	// so an idle node stays small.
+	debug.FreeOSMemory()
 	return nil
 }
 
