@@ -6,16 +6,11 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
-	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"text/template"
 	"time"
 
 	crewjam "github.com/crewjam/saml"
@@ -23,6 +18,7 @@ import (
 	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/dbtest"
 	"partnercenter/internal/saml"
+	"partnercenter/internal/saml/samltest"
 )
 
 // mustStatus fails unless resp has status.
@@ -79,10 +75,10 @@ func TestLoginEndToEnd(t *testing.T) {
 			}
 
 			page := idpResponse(t, c, loc)
-			if raw, _ := base64.StdEncoding.DecodeString(htmlField(t, page, "SAMLResponse")); !strings.Contains(string(raw), "EncryptedAssertion") {
+			if raw, _ := base64.StdEncoding.DecodeString(samltest.FormField(t, page, "SAMLResponse")); !strings.Contains(string(raw), "EncryptedAssertion") {
 				t.Error("the IdP did not encrypt the assertion to our metadata's certificate")
 			}
-			resp, body := autoPost(t, c, page, "SAMLResponse", "RelayState")
+			resp, body := samltest.AutoPost(t, c, page, "SAMLResponse", "RelayState")
 			mustStatus(t, resp, body, http.StatusOK)
 			b := f.binder.last(t)
 			want := binding{PartnerID: f.partner.ID, XAccountType: f.partner.XAccountType, XUserID: "platform-user-1",
@@ -97,7 +93,7 @@ func TestLoginEndToEnd(t *testing.T) {
 
 			t.Run("ErrReplayed", func(t *testing.T) {
 				n := f.binder.count()
-				resp, body := autoPost(t, c, page, "SAMLResponse", "RelayState")
+				resp, body := samltest.AutoPost(t, c, page, "SAMLResponse", "RelayState")
 				mustStatus(t, resp, body, http.StatusForbidden)
 				if f.binder.count() != n {
 					t.Fatal("a replayed response reached the Binder")
@@ -110,13 +106,13 @@ func TestLoginEndToEnd(t *testing.T) {
 			_, loc := f.startLogin(t, a, f.loginQuery(""))
 			page := idpResponse(t, a, loc)
 			n := f.binder.count()
-			resp, body := autoPost(t, b, page, "SAMLResponse")
+			resp, body := samltest.AutoPost(t, b, page, "SAMLResponse")
 			mustStatus(t, resp, body, http.StatusForbidden)
 			if f.binder.count() != n {
 				t.Fatal("another browser's response reached the Binder")
 			}
 			// The browser that started it may still finish it.
-			resp, body = autoPost(t, a, page, "SAMLResponse")
+			resp, body = samltest.AutoPost(t, a, page, "SAMLResponse")
 			mustStatus(t, resp, body, http.StatusOK)
 			if got := f.binder.last(t); got.Service != "" || !got.IsFirstLogin {
 				t.Errorf("binder got %+v", got)
@@ -129,7 +125,7 @@ func TestLoginEndToEnd(t *testing.T) {
 			page := idpResponse(t, c, loc)
 			f.clock.Advance(saml.RequestTTL + time.Second)
 			defer f.clock.Advance(-saml.RequestTTL - time.Second)
-			resp, body := autoPost(t, c, page, "SAMLResponse")
+			resp, body := samltest.AutoPost(t, c, page, "SAMLResponse")
 			mustStatus(t, resp, body, http.StatusForbidden)
 		})
 
@@ -138,7 +134,7 @@ func TestLoginEndToEnd(t *testing.T) {
 			_, loc := f.startLogin(t, c, f.loginQuery(""))
 			page := idpResponse(t, c, loc)
 			resp, body := post(t, c, f.srv.URL+saml.ACSPath, url.Values{
-				"SAMLResponse": {htmlField(t, page, "SAMLResponse")}, "RelayState": {"https://evil.example.com/"}})
+				"SAMLResponse": {samltest.FormField(t, page, "SAMLResponse")}, "RelayState": {"https://evil.example.com/"}})
 			mustStatus(t, resp, body, http.StatusBadRequest)
 		})
 
@@ -147,8 +143,8 @@ func TestLoginEndToEnd(t *testing.T) {
 			// AuthnRequest in a self-submitting form.
 			p2, main2 := mustPartner(t, f, f.op)
 			idp2 := startIdP(t, f, "/post")
-			idp2.setUser("post-user")
-			f.mustUpload(t, main2, idp2.metadataXML(t, func(ed *crewjam.EntityDescriptor) {
+			setUser(idp2, "post-user")
+			f.mustUpload(t, main2, idp2.MetadataXML(t, func(ed *crewjam.EntityDescriptor) {
 				d := &ed.IDPSSODescriptors[0]
 				d.SingleSignOnServices = []crewjam.Endpoint{{Binding: crewjam.HTTPPostBinding, Location: idp2.SSOURL.String()}}
 			}))
@@ -156,27 +152,18 @@ func TestLoginEndToEnd(t *testing.T) {
 			resp, page := get(t, c, f.srv.URL+saml.LoginPath+"?xAccountType="+url.QueryEscape(p2.XAccountType))
 			mustStatus(t, resp, page, http.StatusOK)
 			csp := resp.Header.Get("Content-Security-Policy")
-			if !strings.Contains(csp, "form-action "+idp2.srv.URL) || !strings.Contains(csp, "script-src 'nonce-") {
+			if !strings.Contains(csp, "form-action "+idp2.Server.URL) || !strings.Contains(csp, "script-src 'nonce-") {
 				t.Errorf("policy %q", csp)
 			}
-			resp, page = autoPost(t, c, page, "SAMLRequest")
+			resp, page = samltest.AutoPost(t, c, page, "SAMLRequest")
 			mustStatus(t, resp, page, http.StatusOK)
-			resp, body := autoPost(t, c, page, "SAMLResponse", "RelayState")
+			resp, body := samltest.AutoPost(t, c, page, "SAMLResponse", "RelayState")
 			mustStatus(t, resp, body, http.StatusOK)
 			if b := f.binder.last(t); b.PartnerID != p2.ID || b.XUserID != "post-user" || b.IsFirstLogin {
 				t.Errorf("binder got %+v", b)
 			}
 		})
 	})
-}
-
-func htmlField(tb testing.TB, page, name string) string {
-	tb.Helper()
-	m := formField(name).FindStringSubmatch(page)
-	if m == nil {
-		tb.Fatalf("no %s in\n%s", name, page)
-	}
-	return html.UnescapeString(m[1])
 }
 
 func TestLoginParams(t *testing.T) {
@@ -245,88 +232,20 @@ func TestLoginParams(t *testing.T) {
 	})
 }
 
-// xmlResponse is what the xmlsec1-signed response says.
-type xmlResponse struct {
-	ID, InResponseTo, Destination, Recipient, Audience, Issuer, XUserID string
-	IssueInstant, NotBefore, NotOnOrAfter                               string
-}
-
-var responseTemplate = template.Must(template.New("response").Parse(`<?xml version="1.0" encoding="UTF-8"?>
-<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r{{.ID}}" Version="2.0" IssueInstant="{{.IssueInstant}}" Destination="{{.Destination}}"{{with .InResponseTo}} InResponseTo="{{.}}"{{end}}>
-<saml:Issuer>{{.Issuer}}</saml:Issuer>
-<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>
-<saml:Assertion ID="_a{{.ID}}" Version="2.0" IssueInstant="{{.IssueInstant}}">
-<saml:Issuer>{{.Issuer}}</saml:Issuer>
-<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">
-<ds:SignedInfo>
-<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>
-<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>
-<ds:Reference URI="#_a{{.ID}}">
-<ds:Transforms>
-<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>
-<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>
-</ds:Transforms>
-<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>
-<ds:DigestValue></ds:DigestValue>
-</ds:Reference>
-</ds:SignedInfo>
-<ds:SignatureValue></ds:SignatureValue>
-<ds:KeyInfo><ds:X509Data></ds:X509Data></ds:KeyInfo>
-</ds:Signature>
-<saml:Subject>
-<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:transient">t-{{.ID}}</saml:NameID>
-<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">
-<saml:SubjectConfirmationData{{with .InResponseTo}} InResponseTo="{{.}}"{{end}} NotOnOrAfter="{{.NotOnOrAfter}}" Recipient="{{.Recipient}}"/>
-</saml:SubjectConfirmation>
-</saml:Subject>
-<saml:Conditions NotBefore="{{.NotBefore}}" NotOnOrAfter="{{.NotOnOrAfter}}">
-<saml:AudienceRestriction><saml:Audience>{{.Audience}}</saml:Audience></saml:AudienceRestriction>
-</saml:Conditions>
-<saml:AuthnStatement AuthnInstant="{{.IssueInstant}}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>
-<saml:AttributeStatement>
-<saml:Attribute Name="IAM_SAML_Attributes_xUserId"><saml:AttributeValue>{{.XUserID}}</saml:AttributeValue></saml:Attribute>
-</saml:AttributeStatement>
-</saml:Assertion>
-</samlp:Response>
-`))
-
 // newXMLResponse is a valid response of f's IdP to requestID ("" for an
 // IdP-initiated one), issued now.
-func (f *fixture) newXMLResponse(requestID, xUserID string) xmlResponse {
-	now := time.Now().UTC()
-	ts := func(t time.Time) string { return t.Format("2006-01-02T15:04:05Z") }
-	return xmlResponse{ID: fmt.Sprintf("%d%d", now.UnixNano(), seq.Add(1)), InResponseTo: requestID,
-		Destination: f.srv.URL + saml.ACSPath, Recipient: f.srv.URL + saml.ACSPath, Audience: f.srv.URL + saml.MetadataPath,
-		Issuer: f.idp.MetadataURL.String(), XUserID: xUserID,
-		IssueInstant: ts(now), NotBefore: ts(now.Add(-time.Minute)), NotOnOrAfter: ts(now.Add(5 * time.Minute))}
+func (f *fixture) newXMLResponse(requestID, xUserID string) samltest.Response {
+	return samltest.NewResponse(f.idp, f.srv.URL+saml.ACSPath, f.srv.URL+saml.MetadataPath, requestID, xUserID)
 }
 
 // signXML renders r and, when sign is set, signs its assertion with
 // xmlsec1 and the IdP's key; it returns the document.
-func (f *fixture) signXML(tb testing.TB, r xmlResponse, sign bool) string {
+func (f *fixture) signXML(tb testing.TB, r samltest.Response, sign bool) string {
 	tb.Helper()
-	var b strings.Builder
-	if err := responseTemplate.Execute(&b, r); err != nil {
-		tb.Fatal(err)
-	}
 	if !sign {
-		doc := b.String()
-		start, end := strings.Index(doc, "<ds:Signature"), strings.Index(doc, "</ds:Signature>")
-		return doc[:start] + doc[end+len("</ds:Signature>"):]
+		return samltest.UnsignedResponse(tb, r)
 	}
-	keyPath, certPath := f.idp.keyFiles(tb)
-	dir := filepath.Dir(keyPath)
-	in, out := filepath.Join(dir, "template.xml"), filepath.Join(dir, "signed.xml")
-	mustWrite(tb, in, []byte(b.String()))
-	if msg, err := runXMLSec(tb, "--sign", "--privkey-pem", keyPath+","+certPath,
-		"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion", "--output", out, in); err != nil {
-		tb.Fatalf("xmlsec1 --sign: %v\n%s", err, msg)
-	}
-	signed, err := os.ReadFile(out)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return string(signed)
+	return samltest.SignResponse(tb, f.idp, r)
 }
 
 func (f *fixture) postResponse(tb testing.TB, c *http.Client, doc, relayState string) (*http.Response, string) {
@@ -339,13 +258,13 @@ func (f *fixture) postResponse(tb testing.TB, c *http.Client, doc, relayState st
 }
 
 func TestXMLSec1Responses(t *testing.T) {
-	xmlsec1(t)
+	samltest.XMLSec1(t)
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
 		hour := time.Hour
 		tests := []struct {
 			name   string
-			edit   func(r *xmlResponse)
+			edit   func(r *samltest.Response)
 			sign   bool
 			after  func(doc string) string // changes the signed document
 			status int
@@ -353,16 +272,16 @@ func TestXMLSec1Responses(t *testing.T) {
 			{"OKSignedByXMLSec1", nil, true, nil, http.StatusOK},
 			{"ErrAltered", nil, true, func(doc string) string { return strings.Replace(doc, "xmlsec-user", "other-user", 1) }, http.StatusForbidden},
 			{"ErrUnsigned", nil, false, nil, http.StatusForbidden},
-			{"ErrExpired", func(r *xmlResponse) {
+			{"ErrExpired", func(r *samltest.Response) {
 				old := time.Now().UTC().Add(-hour)
 				r.IssueInstant, r.NotBefore = old.Format(time.RFC3339), old.Add(-time.Minute).Format(time.RFC3339)
 				r.NotOnOrAfter = old.Add(5 * time.Minute).Format(time.RFC3339)
 			}, true, nil, http.StatusForbidden},
-			{"ErrWrongAudience", func(r *xmlResponse) { r.Audience = "https://other-sp.example.com/metadata.xml" }, true, nil, http.StatusForbidden},
-			{"ErrWrongDestination", func(r *xmlResponse) {
+			{"ErrWrongAudience", func(r *samltest.Response) { r.Audience = "https://other-sp.example.com/metadata.xml" }, true, nil, http.StatusForbidden},
+			{"ErrWrongDestination", func(r *samltest.Response) {
 				r.Destination, r.Recipient = "https://other-sp.example.com/acs", "https://other-sp.example.com/acs"
 			}, true, nil, http.StatusForbidden},
-			{"ErrWrongInResponseTo", func(r *xmlResponse) { r.InResponseTo = "id-not-ours" }, true, nil, http.StatusForbidden},
+			{"ErrWrongInResponseTo", func(r *samltest.Response) { r.InResponseTo = "id-not-ours" }, true, nil, http.StatusForbidden},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -399,7 +318,7 @@ func TestXMLSec1Responses(t *testing.T) {
 			// IdP, though both are configured.
 			p2, main2 := mustPartner(t, f, f.op)
 			idp2 := startIdP(t, f, "/two")
-			f.mustUpload(t, main2, idp2.metadataXML(t, nil))
+			f.mustUpload(t, main2, idp2.MetadataXML(t, nil))
 			c := newClient(t)
 			req, _ := f.startLogin(t, c, url.Values{"xAccountType": {p2.XAccountType}})
 			n := f.binder.count()
@@ -413,7 +332,7 @@ func TestXMLSec1Responses(t *testing.T) {
 }
 
 func TestIdPInitiated(t *testing.T) {
-	xmlsec1(t)
+	samltest.XMLSec1(t)
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		f := mustFixture(t, d)
@@ -446,11 +365,11 @@ func TestIdPInitiated(t *testing.T) {
 			mustStatus(t, resp, body, http.StatusForbidden)
 		})
 		t.Run("OKCrewjamIdPInitiated", func(t *testing.T) {
-			f.idp.setUser("crewjam-unsolicited")
-			defer f.idp.setUser("platform-user-1")
+			setUser(f.idp, "crewjam-unsolicited")
+			defer setUser(f.idp, "platform-user-1")
 			rec := httptest.NewRecorder()
 			f.idp.ServeIDPInitiated(rec, httptest.NewRequest(http.MethodGet, f.idp.SSOURL.String(), nil), f.srv.URL+saml.MetadataPath, "/customer/")
-			resp, body := autoPost(t, newClient(t), rec.Body.String(), "SAMLResponse", "RelayState")
+			resp, body := samltest.AutoPost(t, newClient(t), rec.Body.String(), "SAMLResponse", "RelayState")
 			mustStatus(t, resp, body, http.StatusOK)
 			if b := f.binder.last(t); b.XUserID != "crewjam-unsolicited" || b.Service != "/customer/" {
 				t.Errorf("binder got %+v", b)

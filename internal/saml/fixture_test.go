@@ -2,69 +2,30 @@ package saml_test
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/base64"
-	"encoding/pem"
-	"encoding/xml"
 	"fmt"
-	"html"
 	"io"
-	"math/big"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	crewjam "github.com/crewjam/saml"
-	"github.com/crewjam/saml/logger"
-	dsig "github.com/russellhaering/goxmldsig"
 
 	"partnercenter/internal/identity"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/secretbox"
 	"partnercenter/internal/saml"
+	"partnercenter/internal/saml/samltest"
 )
 
-// idpKey signs for every test IdP: RSA keys are slow to make.
-var idpKey = func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	return k
-}()
-
 var seq atomic.Int64
-
-// mustCert returns a self-signed certificate of idpKey valid around now.
-func mustCert(tb testing.TB, cn string) *x509.Certificate {
-	tb.Helper()
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(seq.Add(1)), Subject: pkix.Name{CommonName: cn},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(1, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &idpKey.PublicKey, idpKey)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c
-}
 
 // binding is one SignIn call the recording Binder saw.
 type binding struct {
@@ -118,7 +79,7 @@ type fixture struct {
 	op      identity.Actor // a platform admin
 	partner identity.Partner
 	main    identity.Actor // the partner's main account
-	idp     *testIdP
+	idp     *samltest.IdP
 }
 
 func mustFixture(tb testing.TB, d *db.DB) *fixture {
@@ -147,7 +108,7 @@ func mustFixture(tb testing.TB, d *db.DB) *fixture {
 	f.op = op.Actor()
 	f.partner, f.main = mustPartner(tb, f, f.op)
 	f.idp = startIdP(tb, f, "/idp")
-	f.mustUpload(tb, f.main, f.idp.metadataXML(tb, nil))
+	f.mustUpload(tb, f.main, f.idp.MetadataXML(tb, nil))
 	return f
 }
 
@@ -174,99 +135,18 @@ func (f *fixture) mustUpload(tb testing.TB, actor identity.Actor, metadata []byt
 	}
 }
 
-// testIdP is a crewjam IdentityProvider on its own server that vouches for
-// user (its xUserId attribute) without asking anything.
-type testIdP struct {
-	*crewjam.IdentityProvider
-	srv  *httptest.Server
-	cert *x509.Certificate
-	mu   sync.Mutex
-	user string
-}
-
-func startIdP(tb testing.TB, f *fixture, prefix string) *testIdP {
+// startIdP starts a platform IdP that loads f's SP metadata from our
+// endpoint and signs in platform-user-1.
+func startIdP(tb testing.TB, f *fixture, prefix string) *samltest.IdP {
 	tb.Helper()
-	t := &testIdP{cert: mustCert(tb, "idp.test"), user: "platform-user-1"}
-	mux := http.NewServeMux()
-	t.srv = httptest.NewServer(mux)
-	tb.Cleanup(t.srv.Close)
-	meta, _ := url.Parse(t.srv.URL + prefix + "/metadata")
-	sso, _ := url.Parse(t.srv.URL + prefix + "/sso")
-	t.IdentityProvider = &crewjam.IdentityProvider{
-		Key: idpKey, Certificate: t.cert, Logger: logger.DefaultLogger,
-		MetadataURL: *meta, SSOURL: *sso, SignatureMethod: dsig.RSASHA256SignatureMethod,
-		ServiceProviderProvider: spFromMetadata{f}, SessionProvider: t,
-	}
-	mux.HandleFunc(prefix+"/metadata", t.ServeMetadata)
-	mux.HandleFunc(prefix+"/sso", t.ServeSSO)
-	return t
+	idp := samltest.NewIdP(tb, prefix, samltest.ServiceProviderFromMetadata(f.srv.URL+saml.MetadataPath))
+	setUser(idp, "platform-user-1")
+	return idp
 }
 
-// GetSession signs the configured user in at once.
-func (t *testIdP) GetSession(_ http.ResponseWriter, _ *http.Request, _ *crewjam.IdpAuthnRequest) *crewjam.Session {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	attr := func(name, v string) crewjam.Attribute {
-		return crewjam.Attribute{Name: name, NameFormat: "urn:oasis:names:tc:SAML:2.0:attrname-format:basic",
-			Values: []crewjam.AttributeValue{{Type: "xs:string", Value: v}}}
-	}
-	return &crewjam.Session{ID: fmt.Sprint(seq.Add(1)), CreateTime: time.Now(), ExpireTime: time.Now().Add(time.Hour),
-		Index: "1", NameID: "transient-" + t.user,
-		CustomAttributes: []crewjam.Attribute{attr("xUserId", t.user), attr("name", "cust_"+t.user), attr("mobile", "86-13800000000")}}
-}
-
-func (t *testIdP) setUser(u string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.user = u
-}
-
-// metadataXML is the IdP's metadata, edited by edit when set.
-func (t *testIdP) metadataXML(tb testing.TB, edit func(*crewjam.EntityDescriptor)) []byte {
-	tb.Helper()
-	ed := t.Metadata()
-	if edit != nil {
-		edit(ed)
-	}
-	raw, err := xml.Marshal(ed)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return raw
-}
-
-// certPEM writes the IdP's key and certificate for xmlsec1.
-func (t *testIdP) keyFiles(tb testing.TB) (keyPath, certPath string) {
-	tb.Helper()
-	dir := tb.TempDir()
-	keyPath, certPath = filepath.Join(dir, "idp-key.pem"), filepath.Join(dir, "idp-cert.pem")
-	der, err := x509.MarshalPKCS8PrivateKey(idpKey)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	mustWrite(tb, keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
-	mustWrite(tb, certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: t.cert.Raw}))
-	return keyPath, certPath
-}
-
-// spFromMetadata gives the IdP our SP metadata, fetched from our endpoint as
-// a real IdP would load it.
-type spFromMetadata struct{ f *fixture }
-
-func (p spFromMetadata) GetServiceProvider(_ *http.Request, id string) (*crewjam.EntityDescriptor, error) {
-	resp, err := http.Get(p.f.srv.URL + saml.MetadataPath)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	var ed crewjam.EntityDescriptor
-	if err := xml.NewDecoder(resp.Body).Decode(&ed); err != nil {
-		return nil, err
-	}
-	if ed.EntityID != id {
-		return nil, os.ErrNotExist
-	}
-	return &ed, nil
+// setUser makes idp sign in u (its xUserId), with name and mobile.
+func setUser(idp *samltest.IdP, u string) {
+	idp.SetUser(u, samltest.Attr{Name: "name", Value: "cust_" + u}, samltest.Attr{Name: "mobile", Value: "86-13800000000"})
 }
 
 // newClient is a browser: a cookie jar, redirects not followed.
@@ -324,7 +204,7 @@ func (f *fixture) startLogin(tb testing.TB, c *http.Client, query url.Values) (c
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return decodeRedirectRequest(tb, loc), loc
+	return samltest.DecodeRedirectRequest(tb, loc), loc
 }
 
 // loginQuery is the query a partner platform sends.
@@ -334,67 +214,6 @@ func (f *fixture) loginQuery(service string) url.Values {
 		q.Set("service", service)
 	}
 	return q
-}
-
-func decodeRedirectRequest(tb testing.TB, loc *url.URL) crewjam.AuthnRequest {
-	tb.Helper()
-	compressed, err := base64.StdEncoding.DecodeString(loc.Query().Get("SAMLRequest"))
-	if err != nil {
-		tb.Fatalf("SAMLRequest: %v", err)
-	}
-	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(compressed)))
-	if err != nil {
-		tb.Fatalf("inflate SAMLRequest: %v", err)
-	}
-	var req crewjam.AuthnRequest
-	if err := xml.Unmarshal(raw, &req); err != nil {
-		tb.Fatalf("AuthnRequest: %v\n%s", err, raw)
-	}
-	return req
-}
-
-var (
-	formAction = regexp.MustCompile(`<form method="post" action="([^"]+)"`)
-	formField  = func(name string) *regexp.Regexp {
-		return regexp.MustCompile(`name="` + name + `" value="([^"]*)"`)
-	}
-)
-
-// autoPost reads a self-submitting form (the IdP's response, or our
-// HTTP-POST AuthnRequest) and submits it with c, as a browser would.
-func autoPost(tb testing.TB, c *http.Client, page string, fields ...string) (*http.Response, string) {
-	tb.Helper()
-	m := formAction.FindStringSubmatch(page)
-	if m == nil {
-		tb.Fatalf("no form in\n%s", page)
-	}
-	form := url.Values{}
-	for _, name := range fields {
-		if v := formField(name).FindStringSubmatch(page); v != nil {
-			form.Set(name, html.UnescapeString(v[1]))
-		}
-	}
-	return post(tb, c, html.UnescapeString(m[1]), form)
-}
-
-// xmlsec1 returns the xmlsec1 binary; without it the test is skipped, or
-// fails under CI=true.
-func xmlsec1(tb testing.TB) string {
-	tb.Helper()
-	p, err := exec.LookPath("xmlsec1")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatal("xmlsec1 is not installed; CI must test SAML against it")
-		}
-		tb.Skip("xmlsec1 not installed")
-	}
-	return p
-}
-
-func runXMLSec(tb testing.TB, args ...string) (string, error) {
-	tb.Helper()
-	out, err := exec.Command(xmlsec1(tb), args...).CombinedOutput()
-	return string(out), err
 }
 
 func mustWrite(tb testing.TB, path string, b []byte) {

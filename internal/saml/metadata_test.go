@@ -16,6 +16,7 @@ import (
 	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/dbtest"
 	"partnercenter/internal/saml"
+	"partnercenter/internal/saml/samltest"
 )
 
 func TestMetadata(t *testing.T) {
@@ -28,7 +29,7 @@ func TestMetadata(t *testing.T) {
 		}
 
 		t.Run("OKSignedVerifiedByXMLSec1", func(t *testing.T) {
-			xmlsec1(t)
+			samltest.XMLSec1(t)
 			resp, body := get(t, c, f.srv.URL+saml.MetadataPath)
 			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/samlmetadata+xml" {
 				t.Fatalf("status %d, type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
@@ -44,14 +45,14 @@ func TestMetadata(t *testing.T) {
 			certPath, metaPath := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "metadata.xml")
 			mustWrite(t, certPath, key.CertificatePEM())
 			mustWrite(t, metaPath, []byte(body))
-			if out, err := runXMLSec(t, "--verify", "--pubkey-cert-pem", certPath,
+			if out, err := samltest.RunXMLSec1(t, "--verify", "--pubkey-cert-pem", certPath,
 				"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:metadata:EntityDescriptor", metaPath); err != nil {
 				t.Fatalf("xmlsec1 refused our signed metadata: %v\n%s\n%s", err, out, body)
 			}
 			// The check is not vacuous: an edited copy fails.
 			edited := strings.Replace(body, f.srv.URL+saml.ACSPath, "https://evil.example.com/acs", 1)
 			mustWrite(t, metaPath, []byte(edited))
-			if _, err := runXMLSec(t, "--verify", "--pubkey-cert-pem", certPath,
+			if _, err := samltest.RunXMLSec1(t, "--verify", "--pubkey-cert-pem", certPath,
 				"--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:metadata:EntityDescriptor", metaPath); err == nil {
 				t.Fatal("xmlsec1 verified edited metadata")
 			}

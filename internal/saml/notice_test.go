@@ -58,7 +58,7 @@ func TestBindNotice(t *testing.T) {
 		})
 
 		t.Run("ErrOtherKey", func(t *testing.T) {
-			if _, err := saml.VerifyNotice(f.idp.cert, form); !errors.Is(err, saml.ErrNoticeSignature) {
+			if _, err := saml.VerifyNotice(f.idp.Cert, form); !errors.Is(err, saml.ErrNoticeSignature) {
 				t.Fatalf("got %v, want ErrNoticeSignature", err)
 			}
 		})
