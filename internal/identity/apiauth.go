@@ -97,7 +97,7 @@ func (s *Service) apiActor(ctx context.Context, partnerID, memberID string) (Act
 func (s *Service) AccessKeyActor(ctx context.Context, accessKey string) (Actor, string, error) {
 	now := s.clock.Now()
 	if e, ok := s.apiAuth.key(accessKey, now); ok {
-		return e.actor, e.secret, nil
+		return e.actor, e.extra, nil
 	}
 	var sealed, status, partnerID, memberID string
 	err := s.db.SQL.QueryRowContext(ctx,
@@ -120,7 +120,7 @@ func (s *Service) AccessKeyActor(ctx context.Context, accessKey string) (Actor, 
 	if err != nil {
 		return Actor{}, "", fmt.Errorf("open access key secret: %w", err)
 	}
-	s.apiAuth.putKey(accessKey, cachedKey{actor: a, secret: secret, loaded: now})
+	s.apiAuth.putKey(accessKey, cachedKey{actor: a, extra: secret, loaded: now})
 	return a, secret, nil
 }
 

@@ -29,17 +29,18 @@ type apiAuthState struct {
 	lastSweep time.Time
 }
 
-type cachedKey struct {
+// cached is one resolved credential: its actor and what else the check
+// needs (a key's secret, a token's expiry).
+type cached[T any] struct {
 	actor  Actor
-	secret string
+	extra  T
 	loaded time.Time
 }
 
-type cachedToken struct {
-	actor     Actor
-	expiresAt time.Time
-	loaded    time.Time
-}
+type (
+	cachedKey   = cached[string]    // extra: the secret key
+	cachedToken = cached[time.Time] // extra: the expiry
+)
 
 // fresh reports whether an entry loaded at loaded may still be used at now.
 // A clock that went backwards makes every entry stale.
@@ -48,37 +49,53 @@ func fresh(loaded, now time.Time) bool {
 	return d >= 0 && d < apiAuthTTL
 }
 
+// lookup returns m's fresh entry for k; callers hold c.mu.
+func lookup[T any](m map[string]cached[T], k string, now time.Time) (cached[T], bool) {
+	e, ok := m[k]
+	return e, ok && fresh(e.loaded, now)
+}
+
+// store puts e under k in *m, creating the map on first use; callers hold
+// c.mu for writing.
+func store[T any](m *map[string]cached[T], k string, e cached[T]) {
+	if *m == nil {
+		*m = map[string]cached[T]{}
+	}
+	(*m)[k] = e
+}
+
+// dropWhere deletes m's entries for which drop says so.
+func dropWhere[T any](m map[string]cached[T], drop func(cached[T]) bool) {
+	for k, e := range m {
+		if drop(e) {
+			delete(m, k)
+		}
+	}
+}
+
 func (c *apiAuthState) key(ak string, now time.Time) (cachedKey, bool) {
 	c.mu.RLock()
-	e, ok := c.keys[ak]
-	c.mu.RUnlock()
-	return e, ok && fresh(e.loaded, now)
+	defer c.mu.RUnlock()
+	return lookup(c.keys, ak, now)
 }
 
 func (c *apiAuthState) putKey(ak string, e cachedKey) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.keys == nil {
-		c.keys = map[string]cachedKey{}
-	}
-	c.keys[ak] = e
+	store(&c.keys, ak, e)
 	c.sweepLocked(e.loaded)
 }
 
 func (c *apiAuthState) token(hash string, now time.Time) (cachedToken, bool) {
 	c.mu.RLock()
-	e, ok := c.tokens[hash]
-	c.mu.RUnlock()
-	return e, ok && fresh(e.loaded, now)
+	defer c.mu.RUnlock()
+	return lookup(c.tokens, hash, now)
 }
 
 func (c *apiAuthState) putToken(hash string, e cachedToken) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.tokens == nil {
-		c.tokens = map[string]cachedToken{}
-	}
-	c.tokens[hash] = e
+	store(&c.tokens, hash, e)
 	c.sweepLocked(e.loaded)
 }
 
@@ -89,16 +106,8 @@ func (c *apiAuthState) sweepLocked(now time.Time) {
 		return
 	}
 	c.lastSweep = now
-	for k, e := range c.keys {
-		if !fresh(e.loaded, now) {
-			delete(c.keys, k)
-		}
-	}
-	for k, e := range c.tokens {
-		if !fresh(e.loaded, now) {
-			delete(c.tokens, k)
-		}
-	}
+	dropWhere(c.keys, func(e cachedKey) bool { return !fresh(e.loaded, now) })
+	dropWhere(c.tokens, func(e cachedToken) bool { return !fresh(e.loaded, now) })
 	for k, t := range c.touched {
 		if d := now.Sub(t); d < 0 || d >= lastUsedEvery {
 			delete(c.touched, k)
@@ -118,16 +127,8 @@ func (c *apiAuthState) forgetKey(ak string) {
 func (c *apiAuthState) forgetPartner(partnerID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k, e := range c.keys {
-		if e.actor.PartnerID == partnerID {
-			delete(c.keys, k)
-		}
-	}
-	for k, e := range c.tokens {
-		if e.actor.PartnerID == partnerID {
-			delete(c.tokens, k)
-		}
-	}
+	dropWhere(c.keys, func(e cachedKey) bool { return e.actor.PartnerID == partnerID })
+	dropWhere(c.tokens, func(e cachedToken) bool { return e.actor.PartnerID == partnerID })
 }
 
 // touchDue reports whether ak's last_used_at should be written now, and if

@@ -75,7 +75,7 @@ func (s *Service) TokenActor(ctx context.Context, token string) (Actor, error) {
 	now := s.clock.Now()
 	hash := hashToken(token)
 	if e, ok := s.apiAuth.token(hash, now); ok {
-		if !now.Before(e.expiresAt) {
+		if !now.Before(e.extra) {
 			return Actor{}, ErrAPICredentials.Wrap(errors.New("token expired"))
 		}
 		return e.actor, nil
@@ -97,6 +97,6 @@ func (s *Service) TokenActor(ctx context.Context, token string) (Actor, error) {
 	if err != nil {
 		return Actor{}, err
 	}
-	s.apiAuth.putToken(hash, cachedToken{actor: a, expiresAt: expires, loaded: now})
+	s.apiAuth.putToken(hash, cachedToken{actor: a, extra: expires, loaded: now})
 	return a, nil
 }
