@@ -172,6 +172,22 @@ func updateDetail(in MemberUpdate, roleIDs []string, directorID string) string {
 	return strings.Join(parts, " ")
 }
 
+// loadOtherMember loads a member the actor may disable, delete or give a new
+// password: never the
+// main account, never the actor itself.
+func (s *Service) loadOtherMember(ctx context.Context, tx *sql.Tx, actor Actor, id string) (target, error) {
+	t, err := s.loadTarget(ctx, tx, actor, id)
+	switch {
+	case err != nil:
+		return target{}, err
+	case t.m.IsMain:
+		return target{}, ErrMainAccount
+	case actor.ID == id:
+		return target{}, ErrMemberSelf
+	}
+	return t, nil
+}
+
 // SetMemberStatus enables (MemberActive) or disables (MemberDisabled) a
 // member of the actor's partner. The main account and members holding
 // PermOrgMemberManage may call it, for members whose items they hold.
@@ -187,16 +203,11 @@ func (s *Service) SetMemberStatus(ctx context.Context, actor Actor, id, status s
 		return ErrMemberStatus
 	}
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		t, err := s.loadTarget(ctx, tx, actor, id)
+		t, err := s.loadOtherMember(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
-		switch {
-		case t.m.IsMain:
-			return ErrMainAccount
-		case actor.ID == id:
-			return ErrMemberSelf
-		case t.m.Status == status:
+		if t.m.Status == status {
 			return nil
 		}
 		q := "UPDATE members SET status = $1 WHERE id = $2 AND partner_id = $3"
@@ -227,15 +238,9 @@ func (s *Service) DeleteMember(ctx context.Context, actor Actor, id string) erro
 		return err
 	}
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		t, err := s.loadTarget(ctx, tx, actor, id)
+		t, err := s.loadOtherMember(ctx, tx, actor, id)
 		if err != nil {
 			return err
-		}
-		switch {
-		case t.m.IsMain:
-			return ErrMainAccount
-		case actor.ID == id:
-			return ErrMemberSelf
 		}
 		if err := s.refuseIfLeading(ctx, tx, actor.PartnerID, id); err != nil {
 			return err
@@ -318,15 +323,8 @@ func (s *Service) ResetMemberPassword(ctx context.Context, actor Actor, id strin
 	password := NewPassword()
 	hash := HashPassword(password)
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		t, err := s.loadTarget(ctx, tx, actor, id)
-		if err != nil {
+		if _, err := s.loadOtherMember(ctx, tx, actor, id); err != nil {
 			return err
-		}
-		switch {
-		case t.m.IsMain:
-			return ErrMainAccount
-		case actor.ID == id:
-			return ErrMemberSelf
 		}
 		if _, err := setMemberPasswordTx(ctx, tx, actor.PartnerID, id, hash, true); err != nil {
 			return err
