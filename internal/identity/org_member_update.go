@@ -173,8 +173,7 @@ func updateDetail(in MemberUpdate, roleIDs []string, directorID string) string {
 }
 
 // loadOtherMember loads a member the actor may disable, delete or give a new
-// password: never the
-// main account, never the actor itself.
+// password: never the main account, never the actor itself.
 func (s *Service) loadOtherMember(ctx context.Context, tx *sql.Tx, actor Actor, id string) (target, error) {
 	t, err := s.loadTarget(ctx, tx, actor, id)
 	switch {
