@@ -212,13 +212,7 @@ func (s *Server) routes() []route {
 // may reports whether actor may use the route method pattern: the route
 // exists, belongs to the actor's face and its access allows the actor.
 func (s *Server) may(actor identity.Actor, method, pattern string) bool {
-	s.accessOnce.Do(func() {
-		s.access = map[string]Access{}
-		for _, rt := range s.routes() {
-			s.access[rt.Method+" "+rt.Pattern] = rt.Access
-		}
-	})
-	acc, ok := s.access[method+" "+pattern]
+	acc, ok := s.table().access[method+" "+pattern]
 	if !ok {
 		return false
 	}
@@ -236,14 +230,35 @@ type navItem struct {
 	Active bool
 }
 
+// routeTable is the route table indexed once for the per-page questions
+// (which menus, which buttons), so rendering a page does not rebuild it.
+type routeTable struct {
+	access map[string]Access // by "METHOD pattern"
+	menus  []route           // routes carrying a menu key, in table order
+}
+
+func (s *Server) table() *routeTable {
+	s.tableOnce.Do(func() {
+		t := &routeTable{access: map[string]Access{}}
+		for _, rt := range s.routes() {
+			t.access[rt.Method+" "+rt.Pattern] = rt.Access
+			if rt.Menu != "" {
+				t.menus = append(t.menus, rt)
+			}
+		}
+		s.indexed = t
+	})
+	return s.indexed
+}
+
 // menu lists the top-level menu entries of face that actor may use, in
 // table order; several routes may share a menu key, and the first one the
 // actor may use is where the entry leads.
 func (s *Server) menu(actor identity.Actor, face Face, currentPath string) []navItem {
 	var out []navItem
 	seen := map[string]bool{}
-	for _, rt := range s.routes() {
-		if rt.Face != face || rt.Menu == "" || seen[rt.Menu] || !rt.Access.allows(actor) {
+	for _, rt := range s.table().menus {
+		if rt.Face != face || seen[rt.Menu] || !rt.Access.allows(actor) {
 			continue
 		}
 		seen[rt.Menu] = true

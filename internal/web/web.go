@@ -40,8 +40,8 @@ type Server struct {
 	Deps
 	pages *pages
 
-	accessOnce sync.Once
-	access     map[string]Access // route access by "METHOD pattern", for may
+	tableOnce sync.Once
+	indexed   *routeTable // the route table indexed for menus and may
 }
 
 // New parses the templates and returns the consoles.
