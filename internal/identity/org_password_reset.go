@@ -203,8 +203,8 @@ func (s *Service) ResetPassword(ctx context.Context, domainName, memberName, cod
 	}
 	newHash := HashPassword(newPassword)
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE password_resets SET used_at = $1 WHERE member_id = $2 AND used_at IS NULL AND code_hash = $3",
-			now, m.ID, hash)
+		res, err := tx.ExecContext(ctx, "UPDATE password_resets SET used_at = $1 WHERE member_id = $2 AND partner_id = $3 AND used_at IS NULL AND code_hash = $4",
+			now, m.ID, p.ID, hash)
 		if err != nil {
 			return err
 		}

@@ -404,7 +404,7 @@ func (s *Service) UpdateRole(ctx context.Context, actor Actor, id string, in Rol
 			WHERE id = $5 AND partner_id = $6`, name, strings.ToLower(name), desc, now, id, actor.PartnerID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM role_permissions WHERE role_id = $1", id); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM role_permissions WHERE role_id = $1 AND role_id IN (SELECT id FROM roles WHERE partner_id = $2)", id, actor.PartnerID); err != nil {
 			return err
 		}
 		if err := insertRolePermissions(ctx, tx, id, perms); err != nil {
@@ -455,7 +455,7 @@ func (s *Service) DeleteRole(ctx context.Context, actor Actor, id string) error 
 		if n > 0 {
 			return ErrRoleInUse.With("count", n)
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM role_permissions WHERE role_id = $1", id); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM role_permissions WHERE role_id = $1 AND role_id IN (SELECT id FROM roles WHERE partner_id = $2)", id, actor.PartnerID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM roles WHERE id = $1 AND partner_id = $2", id, actor.PartnerID); err != nil {
@@ -543,7 +543,8 @@ func (s *Service) customRole(ctx context.Context, q db.Querier, partnerID, id st
 		return Role{}, fmt.Errorf("load role %s: %w", id, err)
 	}
 	r.NameEN, r.DescriptionEN = r.Name, r.Description
-	rows, err := q.QueryContext(ctx, "SELECT permission FROM role_permissions WHERE role_id = $1", id)
+	rows, err := q.QueryContext(ctx, `SELECT permission FROM role_permissions
+		WHERE role_id = $1 AND role_id IN (SELECT id FROM roles WHERE partner_id = $2)`, id, partnerID)
 	if err != nil {
 		return Role{}, fmt.Errorf("load role %s: %w", id, err)
 	}

@@ -52,7 +52,7 @@ func (s *Service) IssueToken(ctx context.Context, domainName, userName, password
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		// Expired tokens of the member are of no use to anyone: drop them
 		// here rather than in a job, which keeps the table small.
-		if _, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE member_id = $1 AND expires_at <= $2", m.ID, now); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM api_tokens WHERE member_id = $1 AND partner_id = $2 AND expires_at <= $3", m.ID, p.ID, now); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (token_hash, member_id, partner_id, created_at, expires_at)
