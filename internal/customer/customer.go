@@ -89,6 +89,11 @@ type Customer struct {
 // frozen customer neither sign in to buy nor change anything.
 func (c Customer) Frozen() bool { return c.FreezeState != NotFrozen }
 
+// CanUnbindSSO reports whether the account may drop its binding to the
+// partner platform: only when it has a password, since single sign-on is
+// otherwise its only way in.
+func (c Customer) CanUnbindSSO() bool { return c.HasPassword }
+
 // CheckPassword reports whether pw is the account's password; always false
 // for an account without one.
 func (c Customer) CheckPassword(pw string) bool {

@@ -253,7 +253,7 @@ func (s *Service) UnbindSSO(ctx context.Context, customerID string) (Customer, e
 	if c.XAccountID == "" {
 		return c, nil
 	}
-	if !c.HasPassword {
+	if !c.CanUnbindSSO() {
 		return Customer{}, ErrUnbindNoPassword
 	}
 	now := s.clock.Now()

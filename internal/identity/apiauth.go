@@ -57,6 +57,23 @@ func (s *Service) ConsoleActor(ctx context.Context, partnerID, memberID string, 
 	return a, m, err
 }
 
+// OperatorConsoleActor restores a signed-in operator for a console request:
+// the operator must still be active and the session must not predate its
+// last password change (epoch).
+func (s *Service) OperatorConsoleActor(ctx context.Context, id string, epoch int) (Actor, Operator, error) {
+	op, err := s.OperatorByID(ctx, id)
+	if err != nil {
+		return Actor{}, Operator{}, err
+	}
+	if op.Status != OperatorActive {
+		return Actor{}, Operator{}, ErrAccountDisable
+	}
+	if op.SessionEpoch != epoch {
+		return Actor{}, Operator{}, ErrSessionEnded
+	}
+	return op.Actor(), op, nil
+}
+
 // apiActor checks that a member may use the open API now and returns its
 // actor: the member must be active and its partner not frozen.
 func (s *Service) apiActor(ctx context.Context, partnerID, memberID string) (Actor, error) {

@@ -138,15 +138,9 @@ func (s *Server) operatorActor(r *http.Request) (identity.Actor, sessionInfo, er
 	if id == "" {
 		return identity.Actor{}, sessionInfo{}, errNoSession
 	}
-	op, err := s.Identity.OperatorByID(r.Context(), id)
+	a, op, err := s.Identity.OperatorConsoleActor(r.Context(), id, s.Sessions.GetInt(r.Context(), sessOpEpoch))
 	if err != nil {
 		return identity.Actor{}, sessionInfo{}, err
 	}
-	if op.Status != identity.OperatorActive {
-		return identity.Actor{}, sessionInfo{}, identity.ErrAccountDisable
-	}
-	if op.SessionEpoch != s.Sessions.GetInt(r.Context(), sessOpEpoch) {
-		return identity.Actor{}, sessionInfo{}, identity.ErrSessionEnded
-	}
-	return op.Actor(), sessionInfo{displayName: op.DisplayName, mustChange: op.MustChangePassword}, nil
+	return a, sessionInfo{displayName: op.DisplayName, mustChange: op.MustChangePassword}, nil
 }

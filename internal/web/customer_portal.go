@@ -184,7 +184,7 @@ func (s *Server) renderCustomerPartner(w http.ResponseWriter, r *http.Request, n
 		return
 	}
 	d := customerPartnerData{Has: ok, Partner: mp, Type: "customer.partner.type_reseller",
-		Bound: c.XAccountID != "", Platform: c.XAccountType, XUserID: mask.AccountName(c.XAccountID), CanUnbind: c.HasPassword}
+		Bound: c.XAccountID != "", Platform: c.XAccountType, XUserID: mask.AccountName(c.XAccountID), CanUnbind: c.CanUnbindSSO()}
 	if mp.Association.Type == customer.Referral {
 		d.Type = "customer.partner.type_referral"
 	}
