@@ -303,3 +303,25 @@ func (s *Service) notifyBound(ctx context.Context, tx *sql.Tx, partnerID string,
 	}
 	return nil
 }
+
+// MatchesSSOAttributes reports whether the optional name and mobile a
+// partner's IdP sent with a sign-in, when sent, name this account
+// (cbc-api.md §4.4: they must equal CreateSubCustomer's domain_name and
+// mobile_phone). The mobile may carry a country code as "86-138...".
+func (c Customer) MatchesSSOAttributes(name, mobile string) bool {
+	if name = strings.TrimSpace(name); name != "" && !strings.EqualFold(name, c.DomainName) {
+		return false
+	}
+	if mobile = strings.TrimSpace(mobile); mobile == "" {
+		return true
+	}
+	cc, national, ok := strings.Cut(mobile, "-")
+	if !ok {
+		cc, national = "", mobile
+	}
+	if national != c.Mobile {
+		return false
+	}
+	trim := func(s string) string { return strings.TrimLeft(s, "+0") }
+	return cc == "" || trim(cc) == trim(c.MobileCountryCode)
+}

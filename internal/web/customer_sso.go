@@ -44,7 +44,7 @@ func (b *CustomerBinder) SignIn(ctx context.Context, w http.ResponseWriter, r *h
 	c, err := s.Customers.CustomerByXAccount(ctx, xAccountType, xUserID)
 	switch {
 	case err == nil:
-		if !attrsMatch(c, attrs) {
+		if !c.MatchesSSOAttributes(attrs[saml.AttrName], attrs[saml.AttrMobile]) {
 			s.Log.Info("sso refused: attributes do not match the bound account", "customer", c.ID,
 				"xaccount_type", xAccountType, "request_id", httpx.RequestID(ctx))
 			s.render(w, r, http.StatusForbidden, "customer_sso_message", view{Face: FaceCustomer, Title: "customer.sso.mismatch_title",
@@ -78,28 +78,6 @@ func (b *CustomerBinder) SignIn(ctx context.Context, w http.ResponseWriter, r *h
 // customerService is where a single sign-on continues: saml has already
 // checked that service is a path on this site.
 func customerService(service string) string { return localPath(service, "/customer/") }
-
-// attrsMatch reports whether the optional name and mobile attributes, when
-// sent, name the bound account (cbc-api.md §4.4: they must equal the
-// domain_name and mobile_phone of CreateSubCustomer).
-func attrsMatch(c customer.Customer, attrs map[string]string) bool {
-	if name := strings.TrimSpace(attrs[saml.AttrName]); name != "" && !strings.EqualFold(name, c.DomainName) {
-		return false
-	}
-	mobile := strings.TrimSpace(attrs[saml.AttrMobile])
-	if mobile == "" {
-		return true
-	}
-	cc, national, ok := strings.Cut(mobile, "-")
-	if !ok {
-		cc, national = "", mobile
-	}
-	if national != c.Mobile {
-		return false
-	}
-	trim := func(s string) string { return strings.TrimLeft(s, "+0") }
-	return cc == "" || trim(cc) == trim(c.MobileCountryCode)
-}
 
 // pendingSSO is the first login in progress in this session, if any.
 func (s *Server) pendingSSO(ctx context.Context) (customer.SSOIdentity, bool) {
