@@ -35,6 +35,7 @@ import (
 	"partnercenter/internal/platform/outbox"
 	"partnercenter/internal/platform/secretbox"
 	"partnercenter/internal/platform/sessions"
+	"partnercenter/internal/prospect"
 	"partnercenter/internal/saml"
 	"partnercenter/internal/web"
 )
@@ -46,6 +47,7 @@ type App struct {
 	Clock     clock.Clock
 	DB        *db.DB
 	Queue     *jobs.Queue
+	Prospects *prospect.Service
 	Box       *secretbox.Box
 	Blob      blob.Store
 	Outbox    *outbox.Outbox
@@ -145,6 +147,9 @@ func (a *App) build(ctx context.Context, o options) error {
 	sessionStore := sessions.NewStore(a.DB)
 	river.AddWorker(workers, &purgeSessionsWorker{store: sessionStore})
 	periodic = append(periodic, purgeSessionsJob())
+	// Domain periodic jobs are declared before the queue exists; their
+	// workers are added with the services below.
+	periodic = append(periodic, prospect.PeriodicJobs()...)
 
 	// The queue must exist before the outbox (which enqueues) and the outbox
 	// before the queue's workers run; River lets workers be added until Start.
@@ -170,6 +175,9 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Notify.Register(workers)
 	a.Customers.SetAssociationHook(a.Notify)
 	a.Customers.SetBindHook(bindNotifier{a.Notify})
+	a.Prospects = prospect.NewService(prospect.Deps{DB: a.DB, Clock: a.Clock, Identity: a.Identity,
+		Customers: a.Customers, Queue: a.Queue, Outbox: a.Outbox, BaseURL: cfg.BaseURL})
+	a.Prospects.Register(workers)
 	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Clock: a.Clock, Log: a.Log},
 		cbcapi.Config{RateLimit: cfg.APIRateLimit, RateBurst: cfg.APIRateBurst})
 
@@ -185,7 +193,7 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		jobs.NewCollector(a.DB))
-	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
+	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Prospects: a.Prospects, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
 	if err != nil {
 		return err
 	}

@@ -165,9 +165,9 @@ func (s *Service) ListSubCustomers(ctx context.Context, actor identity.Actor, f 
 	if !customerSide {
 		count = "SELECT COUNT(*) FROM customer_associations a WHERE a.partner_id = $1 AND a.ended_at IS NULL" + where
 	}
-	var total int
-	if err := s.db.SQL.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count customers: %w", err)
+	total, err := s.countCurrent(ctx, o.partner.ID, count, args)
+	if err != nil {
+		return nil, 0, err
 	}
 	if total <= offset {
 		return []Listed{}, total, nil

@@ -21,6 +21,7 @@ const (
 	PermCustomerReveal   = "BPC_ITEM_SUBCUSTSERV_010120" // 查看客户敏感信息
 	PermCustomerAssign   = "BPC_ITEM_SUBCUSTSERV_010130" // 分配客户经理
 	PermCustomerReport   = "BPC_ITEM_SUBCUSTSERV_010140" // 报备与邀请客户
+	PermCustomerRelation = "BPC_ITEM_SUBCUSTSERV_010150" // 关联关系管理 (解除关联, 变更关联类型)
 	PermCouponQuotaView  = "BPC_ITEM_SUBCUSTSERV_030100" // 查看代金券额度
 	PermVoucherIssue     = "BPC_ITEM_SUBCUSTSERV_030102" // 发放代金券
 	PermCashCouponIssue  = "BPC_ITEM_SUBCUSTSERV_030103" // 发放现金券
@@ -43,6 +44,7 @@ var Permissions = []Permission{
 	{PermCustomerReveal, "查看客户敏感信息", "View customers' personal data", "sales"},
 	{PermCustomerAssign, "分配客户经理", "Assign account managers", "sales"},
 	{PermCustomerReport, "报备与邀请客户", "Report and invite customers", "sales"},
+	{PermCustomerRelation, "关联关系管理", "Manage associations (disassociate, switch type)", "sales"},
 	{PermCouponQuotaView, "查看代金券额度", "View coupon quotas", "sales"},
 	{PermVoucherIssue, "发放代金券", "Issue vouchers", "sales"},
 	{PermCashCouponIssue, "发放现金券", "Issue cash coupons", "sales"},

@@ -102,8 +102,20 @@ type route struct {
 	AllowedBeforePasswordChange bool
 }
 
-// routes is the route table of both consoles.
+// routes is the route table of every face: the core routes below, then
+// each sales area's own table (routes_*.go), in menu order.
 func (s *Server) routes() []route {
+	var all []route
+	all = append(all, s.coreRoutes()...)
+	all = append(all, s.customerRoutes()...)
+	all = append(all, s.prospectRoutes()...)
+	all = append(all, s.associationRoutes()...)
+	return all
+}
+
+// coreRoutes are sign-in, home, organization, account, support, the
+// operator console and the customer portal's own pages.
+func (s *Server) coreRoutes() []route {
 	manage := Item(identity.PermOrgMemberManage)
 	see := Item(identity.PermOrgMemberView)
 	roles := Item(identity.PermOrgRoleManage)

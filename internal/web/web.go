@@ -17,6 +17,7 @@ import (
 	"partnercenter/internal/identity"
 	"partnercenter/internal/notify"
 	"partnercenter/internal/platform/outbox"
+	"partnercenter/internal/prospect"
 )
 
 //go:embed templates/*.html
@@ -29,6 +30,7 @@ var staticFiles embed.FS
 type Deps struct {
 	Identity  *identity.Service
 	Customers *customer.Service
+	Prospects *prospect.Service
 	Outbox    *outbox.Outbox
 	Notify    *notify.Notifier
 	Sessions  *scs.SessionManager

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 )
@@ -32,18 +33,34 @@ var files embed.FS
 
 var catalogs = mustLoad()
 
+// mustLoad merges, per language, locales/<lang>.json and every
+// locales/<lang>.<area>.json, so each area of the product keeps its messages
+// in its own file. A key defined twice is a mistake and stops the program.
 func mustLoad() map[Lang]map[string]string {
 	out := map[Lang]map[string]string{}
 	for _, l := range Langs {
-		raw, err := files.ReadFile("locales/" + string(l) + ".json")
-		if err != nil {
-			panic(fmt.Sprintf("i18n: %v", err))
+		names, err := fs.Glob(files, "locales/"+string(l)+".*json")
+		if err != nil || len(names) == 0 {
+			panic(fmt.Sprintf("i18n: no catalog for %s", l))
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(raw, &m); err != nil {
-			panic(fmt.Sprintf("i18n: %s: %v", l, err))
+		all := map[string]string{}
+		for _, name := range names {
+			raw, err := files.ReadFile(name)
+			if err != nil {
+				panic(fmt.Sprintf("i18n: %v", err))
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(raw, &m); err != nil {
+				panic(fmt.Sprintf("i18n: %s: %v", name, err))
+			}
+			for k, v := range m {
+				if _, dup := all[k]; dup {
+					panic(fmt.Sprintf("i18n: %s: key %q defined twice", name, k))
+				}
+				all[k] = v
+			}
 		}
-		out[l] = m
+		out[l] = all
 	}
 	return out
 }
