@@ -151,6 +151,8 @@ type Service struct {
 	// pollEvery is how often a waiting CreateSubCustomer looks for the
 	// association.
 	pollEvery time.Duration
+	// counts caches the list's exact counts under the partner's version.
+	counts *countCache
 }
 
 // NewService returns the customer service. Zero Config fields take their
@@ -162,7 +164,8 @@ func NewService(d *db.DB, c clock.Clock, ident *identity.Service, q *jobs.Queue,
 	if cfg.AssociationWait <= 0 {
 		cfg.AssociationWait = DefaultAssociationWait
 	}
-	return &Service{db: d, clock: c, identity: ident, queue: q, outbox: o, cfg: cfg, pollEvery: 50 * time.Millisecond}
+	return &Service{db: d, clock: c, identity: ident, queue: q, outbox: o, cfg: cfg, pollEvery: 50 * time.Millisecond,
+		counts: newCountCache()}
 }
 
 // Config returns the limits in force.

@@ -34,7 +34,11 @@ func (d *DB) Migrate(ctx context.Context, extra ...func(context.Context) error) 
 	if d.Dialect == Postgres {
 		dialect = goose.DialectPostgres
 	}
-	p, err := goose.NewProvider(dialect, d.SQL, fsys)
+	byDialect, err := dialectMigrations(d.Dialect)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	p, err := goose.NewProvider(dialect, d.SQL, fsys, goose.WithGoMigrations(byDialect...))
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

@@ -1,0 +1,7 @@
+DROP TRIGGER members_version_delete;
+DROP TRIGGER members_version_update;
+DROP TRIGGER customers_version_update;
+DROP TRIGGER customer_associations_version_delete;
+DROP TRIGGER customer_associations_version_update;
+DROP TRIGGER customer_associations_version_insert;
+DROP TABLE partner_customer_versions;
