@@ -167,6 +167,8 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Customers = customer.NewService(a.DB, a.Clock, a.Identity, a.Queue, a.Outbox, customer.Config{
 		MaxAccountsPerMobile: cfg.MaxAccountsPerMobile, AssociationWait: cfg.AssociationWait})
 	a.Customers.Register(workers)
+	// Deleting a member unassigns its customers in the same transaction.
+	a.Identity.SetMemberDeleteHook(a.Customers)
 	// Binding notifications are signed with the SP key; a.SAML is built
 	// below, before any job runs.
 	a.Notify = notify.New(notify.Deps{DB: a.DB, Queue: a.Queue, Clock: a.Clock, Targets: a.Identity, Log: a.Log,

@@ -22,6 +22,8 @@ type Service struct {
 	outbox *outbox.Outbox
 	// notifyLoopback admits loopback notification URLs (access_config_update.go).
 	notifyLoopback bool
+	// memberDeleteHook is told of member deletions (member_lookup.go).
+	memberDeleteHook MemberDeleteHook
 }
 
 // NewService returns the identity service. box encrypts access-key secrets.

@@ -231,7 +231,8 @@ func (s *Service) SetMemberStatus(ctx context.Context, actor Actor, id, status s
 // DeleteMember removes a member of the actor's partner with its roles,
 // access keys, API tokens and reset codes. Same callers and errors as
 // SetMemberStatus (ErrDirectorHasManagers while account managers report to
-// it). Not idempotent: a second call returns apperr.NotFound.
+// it). The MemberDeleteHook, when set, lets go of the member's customers in
+// the same transaction. Not idempotent: a second call returns apperr.NotFound.
 func (s *Service) DeleteMember(ctx context.Context, actor Actor, id string) error {
 	if err := requireOrg(actor, PermOrgMemberManage); err != nil {
 		return err
@@ -243,6 +244,11 @@ func (s *Service) DeleteMember(ctx context.Context, actor Actor, id string) erro
 		}
 		if err := s.refuseIfLeading(ctx, tx, actor.PartnerID, id); err != nil {
 			return err
+		}
+		if s.memberDeleteHook != nil {
+			if err := s.memberDeleteHook.MemberDeleting(ctx, tx, actor.PartnerID, id); err != nil {
+				return err
+			}
 		}
 		for _, q := range []string{
 			"DELETE FROM api_tokens WHERE member_id = $1 AND partner_id = $2",
