@@ -148,6 +148,7 @@ type Service struct {
 	cfg      Config
 	hook     AssociationHook
 	bindHook BindHook
+	rel      relationHooks // association changes (relation.go)
 	// pollEvery is how often a waiting CreateSubCustomer looks for the
 	// association.
 	pollEvery time.Duration
