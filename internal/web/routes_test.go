@@ -72,6 +72,8 @@ func TestRoutes(t *testing.T) {
 		"GET /password/reset": true, "POST /password/reset": true,
 		"GET /customer/signin": true, "POST /customer/signin": true, "GET /customer/sso/first": true,
 		"POST /customer/sso/code": true, "POST /customer/sso/register": true, "POST /customer/sso/bind": true,
+		"GET /customer/invite/{token}": true, "POST /customer/invite/{token}/code": true,
+		"POST /customer/invite/{token}/signin": true, "POST /customer/invite/{token}/register": true,
 	}
 	seen := map[string]bool{}
 	for _, rt := range routes {
