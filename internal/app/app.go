@@ -24,6 +24,7 @@ import (
 
 	"partnercenter/internal/cbcapi"
 	"partnercenter/internal/commerce"
+	"partnercenter/internal/coupon"
 	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/notify"
@@ -48,6 +49,7 @@ type App struct {
 	DB        *db.DB
 	Queue     *jobs.Queue
 	Prospects *prospect.Service
+	Coupons   *coupon.Service
 	Box       *secretbox.Box
 	Blob      blob.Store
 	Outbox    *outbox.Outbox
@@ -150,6 +152,7 @@ func (a *App) build(ctx context.Context, o options) error {
 	// Domain periodic jobs are declared before the queue exists; their
 	// workers are added with the services below.
 	periodic = append(periodic, prospect.PeriodicJobs()...)
+	periodic = append(periodic, coupon.PeriodicJobs()...)
 
 	// The queue must exist before the outbox (which enqueues) and the outbox
 	// before the queue's workers run; River lets workers be added until Start.
@@ -180,7 +183,13 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Prospects = prospect.NewService(prospect.Deps{DB: a.DB, Clock: a.Clock, Identity: a.Identity,
 		Customers: a.Customers, Queue: a.Queue, Outbox: a.Outbox, BaseURL: cfg.BaseURL})
 	a.Prospects.Register(workers)
-	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Clock: a.Clock, Log: a.Log},
+	a.Coupons = coupon.NewService(coupon.Deps{DB: a.DB, Clock: a.Clock, Identity: a.Identity,
+		Customers: a.Customers, Queue: a.Queue})
+	a.Coupons.Register(workers)
+	// Ending an association or switching its type reclaims the partner's
+	// coupons in the same transaction.
+	a.Customers.SetDisassociationHook(a.Coupons)
+	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Coupons: a.Coupons, Clock: a.Clock, Log: a.Log},
 		cbcapi.Config{RateLimit: cfg.APIRateLimit, RateBurst: cfg.APIRateBurst})
 
 	a.Sessions = scs.New()
@@ -195,7 +204,7 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		jobs.NewCollector(a.DB))
-	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Prospects: a.Prospects, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
+	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Prospects: a.Prospects, Coupons: a.Coupons, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
 	if err != nil {
 		return err
 	}

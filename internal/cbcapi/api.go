@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"partnercenter/internal/commerce"
+	"partnercenter/internal/coupon"
 	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/platform/apperr"
@@ -20,8 +21,10 @@ type Deps struct {
 	Catalog  *commerce.Catalog
 	// Customers is the customer domain: registration, the list, freezing.
 	Customers *customer.Service
-	Clock     clock.Clock
-	Log       *slog.Logger
+	// Coupons is quotas, coupons and their records.
+	Coupons *coupon.Service
+	Clock   clock.Clock
+	Log     *slog.Logger
 }
 
 // Config tunes the API.

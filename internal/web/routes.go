@@ -110,6 +110,8 @@ func (s *Server) routes() []route {
 	all = append(all, s.customerRoutes()...)
 	all = append(all, s.prospectRoutes()...)
 	all = append(all, s.associationRoutes()...)
+	all = append(all, s.couponRoutes()...)
+	all = append(all, s.couponOpsRoutes()...)
 	return all
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"partnercenter/internal/coupon"
 	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/notify"
@@ -31,6 +32,7 @@ type Deps struct {
 	Identity  *identity.Service
 	Customers *customer.Service
 	Prospects *prospect.Service
+	Coupons   *coupon.Service
 	Outbox    *outbox.Outbox
 	Notify    *notify.Notifier
 	Sessions  *scs.SessionManager
