@@ -78,6 +78,8 @@ type view struct {
 	Title  string // i18n key
 	CSRF   string
 	Nav    []navItem
+	// SubNav is the second-level menu of the page's top-level menu.
+	SubNav []navItem
 	Actor  *identity.Actor
 	Path   string
 	Here   string // path and query, for returning to this page
@@ -146,6 +148,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		v.Nav = s.menu(*v.Actor, v.Face, r.URL.Path)
 		actor := *v.Actor
 		v.may = func(method, pattern string) bool { return s.may(actor, method, pattern) }
+		v.SubNav = secondLevel(r.URL.Path, v.may)
 	}
 	if c, ok := customerFrom(r.Context()); ok {
 		v.Customer = &c
