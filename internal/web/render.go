@@ -73,11 +73,11 @@ func parsePages() (*pages, error) {
 
 // view is what every template receives.
 type view struct {
-	Lang   i18n.Lang
-	Face   Face
-	Title  string // i18n key
-	CSRF   string
-	Nav    []navItem
+	Lang  i18n.Lang
+	Face  Face
+	Title string // i18n key
+	CSRF  string
+	Nav   []navItem
 	// SubNav is the second-level menu of the page's top-level menu.
 	SubNav []navItem
 	Actor  *identity.Actor
