@@ -72,8 +72,13 @@ func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
 	// WAL lets readers run beside the one writer; busy_timeout makes a second
 	// writer wait instead of failing; _txlock=immediate takes the write lock
 	// at BEGIN so two read-then-write transactions cannot deadlock on upgrade.
+	// mmap_size lets reads use the OS page cache in place instead of a
+	// read() into each connection's own cache: with a million customers the
+	// list's random index lookups spent a tenth of their time in syscalls.
+	// It is an upper bound on the mapping, not an allocation.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=mmap_size(2147483648)" +
+		"&_txlock=immediate&_time_format=sqlite"
 	sqlDB, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
