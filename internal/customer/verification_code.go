@@ -241,6 +241,24 @@ func (s *Service) requireOwnCustomer(ctx context.Context, partnerID, customerID 
 // already used), ErrCodeExpired, ErrCodeAttempts once more than
 // MaxCodeFailures tries failed — after which even the right code is refused.
 func (s *Service) checkCode(ctx context.Context, partnerID, receiver, code string) (string, error) {
+	return s.checkSceneCode(ctx, partnerID, receiver, SceneRegister, code, time.Time{})
+}
+
+// consumeCode marks the checked code used in the creating transaction; a
+// code used or replaced since checkCode is ErrCodeWrong.
+func consumeCode(ctx context.Context, tx *sql.Tx, partnerID, receiver, hash string, now time.Time) error {
+	return consumeSceneCode(ctx, tx, partnerID, receiver, SceneRegister, hash, now)
+}
+
+// checkSceneCode checks code against the current code of (partnerID,
+// receiver, scene), sent no earlier than notBefore (so a code sent for an
+// earlier request cannot confirm a later one), in a committed transaction
+// of its own so that a wrong code always costs a try. It returns the
+// code's hash for consumeSceneCode. Errors: ErrCodeWrong (wrong, none,
+// or already used), ErrCodeExpired, ErrCodeAttempts once more than
+// MaxCodeFailures tries failed — after which even the right code is
+// refused.
+func (s *Service) checkSceneCode(ctx context.Context, partnerID, receiver string, scene int, code string, notBefore time.Time) (string, error) {
 	now := s.clock.Now()
 	var (
 		hash    string
@@ -249,6 +267,7 @@ func (s *Service) checkCode(ctx context.Context, partnerID, receiver, code strin
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var (
 			failed  int
+			created time.Time
 			expires time.Time
 			used    sql.NullTime
 		)
@@ -256,8 +275,8 @@ func (s *Service) checkCode(ctx context.Context, partnerID, receiver, code strin
 		// one after the other.
 		err := tx.QueryRowContext(ctx, `UPDATE verification_codes SET failed_attempts = failed_attempts
 			WHERE partner_id = $1 AND receiver = $2 AND scene = $3
-			RETURNING code_hash, failed_attempts, expires_at, used_at`, partnerID, receiver, SceneRegister).
-			Scan(&hash, &failed, &expires, &used)
+			RETURNING code_hash, failed_attempts, created_at, expires_at, used_at`, partnerID, receiver, scene).
+			Scan(&hash, &failed, &created, &expires, &used)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			identity.CheckPassword(dummyCodeHash, code) // the same time as a real check
@@ -265,7 +284,7 @@ func (s *Service) checkCode(ctx context.Context, partnerID, receiver, code strin
 			return nil
 		case err != nil:
 			return err
-		case used.Valid:
+		case used.Valid || created.Before(notBefore):
 			outcome = ErrCodeWrong
 			return nil
 		case failed > MaxCodeFailures:
@@ -275,12 +294,12 @@ func (s *Service) checkCode(ctx context.Context, partnerID, receiver, code strin
 			outcome = ErrCodeExpired
 			return nil
 		}
-		if identity.CheckPassword(hash, code) {
+		if code != "" && identity.CheckPassword(hash, code) {
 			return nil
 		}
 		failed++
 		if _, err := tx.ExecContext(ctx, `UPDATE verification_codes SET failed_attempts = $1
-			WHERE partner_id = $2 AND receiver = $3 AND scene = $4`, failed, partnerID, receiver, SceneRegister); err != nil {
+			WHERE partner_id = $2 AND receiver = $3 AND scene = $4`, failed, partnerID, receiver, scene); err != nil {
 			return err
 		}
 		outcome = ErrCodeWrong
@@ -295,12 +314,12 @@ func (s *Service) checkCode(ctx context.Context, partnerID, receiver, code strin
 	return hash, outcome
 }
 
-// consumeCode marks the checked code used in the creating transaction; a
-// code used or replaced since checkCode is ErrCodeWrong.
-func consumeCode(ctx context.Context, tx *sql.Tx, partnerID, receiver, hash string, now time.Time) error {
+// consumeSceneCode marks the checked code used in the completing
+// transaction; a code used or replaced since checkSceneCode is ErrCodeWrong.
+func consumeSceneCode(ctx context.Context, tx *sql.Tx, partnerID, receiver string, scene int, hash string, now time.Time) error {
 	res, err := tx.ExecContext(ctx, `UPDATE verification_codes SET used_at = $1
 		WHERE partner_id = $2 AND receiver = $3 AND scene = $4 AND code_hash = $5 AND used_at IS NULL`,
-		now, partnerID, receiver, SceneRegister, hash)
+		now, partnerID, receiver, scene, hash)
 	if err != nil {
 		return err
 	}
