@@ -152,8 +152,9 @@ type Service struct {
 	// pollEvery is how often a waiting CreateSubCustomer looks for the
 	// association.
 	pollEvery time.Duration
-	// counts caches the list's exact counts under the partner's version.
-	counts *countCache
+	// lists caches the list's exact counts under the partner's version,
+	// and which search texts are rare.
+	lists *listCache
 }
 
 // NewService returns the customer service. Zero Config fields take their
@@ -166,7 +167,7 @@ func NewService(d *db.DB, c clock.Clock, ident *identity.Service, q *jobs.Queue,
 		cfg.AssociationWait = DefaultAssociationWait
 	}
 	return &Service{db: d, clock: c, identity: ident, queue: q, outbox: o, cfg: cfg, pollEvery: 50 * time.Millisecond,
-		counts: newCountCache()}
+		lists: newListCache()}
 }
 
 // Config returns the limits in force.

@@ -327,7 +327,7 @@ func (s *Service) list(ctx context.Context, actor identity.Actor, f ListFilter) 
 	if !customerSide {
 		pageFrom = " FROM customer_associations a WHERE " + partnerCond + " AND a.ended_at IS NULL" + where
 	}
-	page, err := s.db.SQL.QueryContext(ctx, "SELECT a.customer_id"+pageFrom+order+
+	page, err := s.db.QueryContext(ctx, "SELECT a.customer_id"+pageFrom+order+
 		fmt.Sprintf(" LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list customers: %w", err)
@@ -361,7 +361,7 @@ func (s *Service) list(ctx context.Context, actor identity.Actor, f ListFilter) 
 		rowArgs = append(rowArgs, id)
 		imarks[i] = fmt.Sprintf("$%d", len(rowArgs))
 	}
-	rows, err := s.db.SQL.QueryContext(ctx, "SELECT "+customerColumns+", a.id, a.customer_id, a.partner_id, a.type, a.associated_at"+
+	rows, err := s.db.QueryContext(ctx, "SELECT "+customerColumns+", a.id, a.customer_id, a.partner_id, a.type, a.associated_at"+
 		" FROM customer_associations a JOIN customers c ON c.id = a.customer_id WHERE a.partner_id IN ("+strings.Join(pmarks, ", ")+
 		") AND a.ended_at IS NULL AND a.customer_id IN ("+strings.Join(imarks, ", ")+")", rowArgs...)
 	if err != nil {

@@ -10,19 +10,22 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 )
 
-// countCacheSize bounds the remembered counts: one per partner, data scope
-// and filter combination in use.
-const countCacheSize = 8192
+// listCacheSize bounds the remembered counts (one per partner, data scope
+// and filter combination in use) and search verdicts.
+const listCacheSize = 8192
 
-// countCache remembers exact list counts. A count over 100,000 customers
-// reads the partner's whole index range (tens of milliseconds); a user
-// paging through a filtered list, or a sales platform polling it, asks the
-// same count again and again. Each entry is stored under the partner's
+// listCache remembers what the list can reuse between requests: exact
+// counts, and (list_search.go) whether a search text is rare.
+//
+// Counts: a count over 100,000 customers reads the partner's whole index
+// range (tens of milliseconds); a user paging through a filtered list, or a
+// sales platform polling it, asks the same count again and again. Each entry is stored under the partner's
 // customer-list version (partner_customer_versions, kept by triggers on
 // every table the list filters on), read before counting, so a count is
 // served only while nothing it depends on has changed — exact on every node.
-type countCache struct {
-	entries *lru.Cache[string, countEntry]
+type listCache struct {
+	counts   *lru.Cache[string, countEntry]
+	searches *lru.Cache[string, searchVerdict]
 }
 
 type countEntry struct {
@@ -30,12 +33,16 @@ type countEntry struct {
 	total   int
 }
 
-func newCountCache() *countCache {
-	c, err := lru.New[string, countEntry](countCacheSize)
+func newListCache() *listCache {
+	counts, err := lru.New[string, countEntry](listCacheSize)
 	if err != nil {
 		panic(err) // only for a non-positive size
 	}
-	return &countCache{entries: c}
+	searches, err := lru.New[string, searchVerdict](listCacheSize)
+	if err != nil {
+		panic(err)
+	}
+	return &listCache{counts: counts, searches: searches}
 }
 
 // countCurrent runs count, a COUNT(*) over partnerID's current customers
@@ -47,14 +54,14 @@ func (s *Service) countCurrent(ctx context.Context, partnerID, count string, arg
 		return 0, err
 	}
 	key := countKey(count, args)
-	if e, ok := s.counts.entries.Get(key); ok && e.version == version {
+	if e, ok := s.lists.counts.Get(key); ok && e.version == version {
 		return e.total, nil
 	}
 	var total int
-	if err := s.db.SQL.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
 		return 0, fmt.Errorf("count customers: %w", err)
 	}
-	s.counts.entries.Add(key, countEntry{version: version, total: total})
+	s.lists.counts.Add(key, countEntry{version: version, total: total})
 	return total, nil
 }
 
@@ -64,7 +71,7 @@ func (s *Service) countCurrent(ctx context.Context, partnerID, count string, arg
 // (bumped) version discards, never an older one.
 func (s *Service) listVersion(ctx context.Context, partnerID string) (int64, error) {
 	var v int64
-	err := s.db.SQL.QueryRowContext(ctx, "SELECT version FROM partner_customer_versions WHERE partner_id = $1", partnerID).Scan(&v)
+	err := s.db.QueryRowContext(ctx, "SELECT version FROM partner_customer_versions WHERE partner_id = $1", partnerID).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"partnercenter/internal/platform/db"
@@ -14,6 +15,18 @@ import (
 // Above it the text is common and a page is found sooner by walking the
 // partner's associations newest first, stopping at the first matches.
 const searchSelectiveMax = 2000
+
+// searchVerdictTTL is how long the list trusts what it learned about a
+// text's rarity. The verdict only chooses where a query starts, never what
+// it finds (the LIKE condition decides), so a stale one costs time, not
+// correctness; it spares the index probe, a fifth of a common search.
+const searchVerdictTTL = 5 * time.Minute
+
+// searchVerdict is whether a text was rare in a column, and since when.
+type searchVerdict struct {
+	rare bool
+	at   time.Time
+}
 
 // Searchable customer columns: the lower-cased account name and the
 // real-name name, both in the trigram index (dialect migration 00014).
@@ -35,12 +48,17 @@ func (s *Service) selectiveSearch(ctx context.Context, column, text string, next
 		return "", nil, false, nil
 	}
 	match := column + ` : "` + strings.ReplaceAll(text, `"`, `""`) + `"`
-	var n int
-	if err := s.db.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM customer_search WHERE customer_search MATCH $1 LIMIT $2)`,
-		match, searchSelectiveMax+1).Scan(&n); err != nil {
-		return "", nil, false, fmt.Errorf("customer search: %w", err)
+	v, known := s.lists.searches.Get(match)
+	if !known || time.Since(v.at) > searchVerdictTTL {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM customer_search WHERE customer_search MATCH $1 LIMIT $2)`,
+			match, searchSelectiveMax+1).Scan(&n); err != nil {
+			return "", nil, false, fmt.Errorf("customer search: %w", err)
+		}
+		v = searchVerdict{rare: n <= searchSelectiveMax, at: time.Now()}
+		s.lists.searches.Add(match, v)
 	}
-	if n > searchSelectiveMax {
+	if !v.rare {
 		return "", nil, false, nil
 	}
 	return fmt.Sprintf("c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH $%d)", nextArg), match, true, nil

@@ -49,6 +49,8 @@ type DB struct {
 	Dialect Dialect
 	// Path is the SQLite file, empty on PostgreSQL.
 	Path string
+
+	stmts statements // SQLite's prepared statements (statements.go)
 }
 
 // Open connects to the configured database and checks that it answers. It
