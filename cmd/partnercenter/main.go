@@ -4,6 +4,7 @@
 //	migrate  apply database migrations and exit
 //	demo     create the demo data if missing and print it (--json)
 //	outbox   print the message outbox (--json)
+//	ledger   verify: check the coupon ledger's invariants (exit 1 on problems)
 //	version  print the version
 //
 // Flags override PC_* environment variables, which override the defaults.
@@ -33,6 +34,9 @@ func main() {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "partnercenter:", err)
 		}
+		if errors.Is(err, errLedgerProblems) {
+			os.Exit(1)
+		}
 		os.Exit(2)
 	}
 }
@@ -44,6 +48,7 @@ commands:
   migrate  [--data DIR] [--database-url URL]
   demo     [--data DIR] [--database-url URL] --json
   outbox   [--data DIR] [--database-url URL] --json [--to ADDRESS]
+  ledger verify [--data DIR] [--database-url URL]
   version
 `
 
@@ -94,6 +99,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return printOutbox(ctx, cfg, *asJSON, *to, stdout)
+	case "ledger":
+		if len(rest) == 0 || rest[0] != "verify" {
+			fmt.Fprint(stderr, usage)
+			return errors.New("ledger: want the verify subcommand")
+		}
+		if err := fs.Parse(rest[1:]); err != nil {
+			return err
+		}
+		return verifyLedger(ctx, cfg, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "partnercenter", version())
 		return nil
@@ -180,6 +194,32 @@ func printOutbox(ctx context.Context, cfg app.Config, asJSON bool, to string, st
 	for _, m := range msgs {
 		fmt.Fprintf(stdout, "%s  %-5s %-30s %s\n%s\n\n", m.CreatedAt.Format("2006-01-02T15:04:05Z"), m.Channel, m.To, m.Subject, m.Body)
 	}
+	return nil
+}
+
+// errLedgerProblems: the books do not balance; the command exits 1.
+var errLedgerProblems = errors.New("the coupon ledger has problems")
+
+// verifyLedger checks the coupon ledger's invariants and prints the
+// report: one line per problem, or "ok".
+func verifyLedger(ctx context.Context, cfg app.Config, stdout io.Writer) error {
+	a, err := app.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Shutdown(context.Background())
+	rep, err := a.Coupons.VerifyLedger(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ledger: %d quotas, %d coupons, %d entries\n", rep.Quotas, rep.Coupons, rep.Entries)
+	for _, p := range rep.Problems {
+		fmt.Fprintln(stdout, "problem:", p)
+	}
+	if len(rep.Problems) > 0 {
+		return fmt.Errorf("%w: %d", errLedgerProblems, len(rep.Problems))
+	}
+	fmt.Fprintln(stdout, "ok")
 	return nil
 }
 

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
+
+	"partnercenter/internal/platform/db"
 )
 
 func mustRun(t *testing.T, args ...string) string {
@@ -108,5 +111,35 @@ func TestCommands(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"serve", "--no-such-flag"}, &out, &errOut); err == nil {
 		t.Error("an unknown flag must fail")
+	}
+}
+
+// TestLedgerVerify: `ledger verify` passes on the demo data (which holds
+// coupon quotas) and fails with errLedgerProblems (exit 1) once a balance
+// is changed behind the ledger's back.
+func TestLedgerVerify(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, "demo", "--data", dir, "--json")
+	mustRun(t, "demo", "--data", dir, "--json") // the demo quotas are granted once
+	out := mustRun(t, "ledger", "verify", "--data", dir)
+	if !strings.Contains(out, "ledger: 4 quotas, 0 coupons, 4 entries") || !strings.HasSuffix(out, "ok\n") {
+		t.Fatalf("ledger verify printed %q", out)
+	}
+	ctx := context.Background()
+	d, err := db.Open(ctx, db.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.SQL.Exec("UPDATE coupon_quotas SET balance = balance - 1"); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	var stdout, stderr bytes.Buffer
+	err = run(ctx, []string{"ledger", "verify", "--data", dir}, &stdout, &stderr)
+	if !errors.Is(err, errLedgerProblems) || !strings.Contains(stdout.String(), "problem: quota ") {
+		t.Fatalf("tampered ledger: %v\n%s", err, stdout.String())
+	}
+	if err := run(ctx, []string{"ledger"}, &stdout, &stderr); err == nil {
+		t.Fatal("ledger without verify must fail")
 	}
 }

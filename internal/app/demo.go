@@ -125,6 +125,9 @@ func (a *App) SeedDemo(ctx context.Context) (Demo, error) {
 		}
 		out.Customers = append(out.Customers, dc)
 	}
+	if err := a.seedDemoQuotas(ctx, op.Actor(), ids); err != nil {
+		return Demo{}, err
+	}
 	return out, nil
 }
 

@@ -1,12 +1,7 @@
 package coupon
 
 import (
-	"context"
-	"database/sql"
-	"errors"
 	"time"
-
-	"github.com/riverqueue/river"
 
 	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
@@ -15,10 +10,6 @@ import (
 	"partnercenter/internal/platform/jobs"
 	"partnercenter/internal/platform/money"
 )
-
-// errNotBuilt marks the service surface agreed before its bodies were
-// written; nothing may ship with it.
-var errNotBuilt = errors.New("coupon: not built yet")
 
 // Deps are what the service works with.
 type Deps struct {
@@ -37,13 +28,6 @@ type Service struct {
 // NewService returns the service.
 func NewService(d Deps) *Service { return &Service{Deps: d} }
 
-// Register adds the domain's job workers (coupon expiry).
-func (s *Service) Register(workers *river.Workers) {}
-
-// PeriodicJobs are the domain's scheduled jobs, declared before the queue
-// is built; Register adds their workers.
-func PeriodicJobs() []*river.PeriodicJob { return nil }
-
 // ---- Operators (operator console) ----
 
 // NewQuota is an operator's grant of a quota to a solution provider or a
@@ -56,21 +40,6 @@ type NewQuota struct {
 	ExpiresAt   time.Time
 	Limits      Limits
 	Remark      string
-}
-
-// GrantQuota grants a quota (platform admins and ecosystem managers).
-func (s *Service) GrantQuota(ctx context.Context, op identity.Actor, in NewQuota) (Quota, error) {
-	return Quota{}, errNotBuilt
-}
-
-// SetQuotaStatus changes a granted quota's status (0, 3, 4, 5) as an operator.
-func (s *Service) SetQuotaStatus(ctx context.Context, op identity.Actor, quotaID string, status QuotaStatus) error {
-	return errNotBuilt
-}
-
-// OperatorQuotas lists every quota for operators, optionally of one partner.
-func (s *Service) OperatorQuotas(ctx context.Context, op identity.Actor, partnerID string, offset, limit int) ([]Quota, int, error) {
-	return nil, 0, errNotBuilt
 }
 
 // ---- Partners: quotas ----
@@ -86,16 +55,6 @@ type QuotaFilter struct {
 	ExpiresFrom, ExpiresTo     *time.Time
 	IndirectPartnerID          string // a distributor reading a reseller's quotas
 	Offset, Limit              int
-}
-
-// ListQuotas lists the caller's quotas (or a reseller's, for its distributor).
-func (s *Service) ListQuotas(ctx context.Context, actor identity.Actor, f QuotaFilter) ([]Quota, int, error) {
-	return nil, 0, errNotBuilt
-}
-
-// Quota returns one of the caller's quotas.
-func (s *Service) Quota(ctx context.Context, actor identity.Actor, id string) (Quota, error) {
-	return Quota{}, errNotBuilt
 }
 
 // ---- Partners: issuing ----
@@ -125,13 +84,6 @@ type Issued struct {
 	CouponID   string
 }
 
-// Issue issues one coupon per customer from a quota, debiting the quota by
-// the face value for each coupon atomically with it; per-customer failures
-// come back as ItemErrors (partial success), request-level ones as error.
-func (s *Service) Issue(ctx context.Context, actor identity.Actor, in IssueRequest) ([]Issued, []ItemError, error) {
-	return nil, nil, errNotBuilt
-}
-
 // ---- Partners: issued coupons ----
 
 // CouponFilter is ListIssuedPartnerCoupons' query (cbc-api.md §5.4) and
@@ -146,22 +98,6 @@ type CouponFilter struct {
 	ExpiresFrom, ExpiresTo        *time.Time
 	IndirectPartnerID             string
 	Offset, Limit                 int
-}
-
-// ListIssued lists coupons the caller issued.
-func (s *Service) ListIssued(ctx context.Context, actor identity.Actor, f CouponFilter) ([]Coupon, int, error) {
-	return nil, 0, errNotBuilt
-}
-
-// IssuedCoupon returns one coupon the caller issued with its usage records.
-func (s *Service) IssuedCoupon(ctx context.Context, actor identity.Actor, id string) (Coupon, []Usage, error) {
-	return Coupon{}, nil, errNotBuilt
-}
-
-// Reclaim takes a usable coupon's whole balance back to its quota
-// (operation type 2) and returns the amount reclaimed.
-func (s *Service) Reclaim(ctx context.Context, actor identity.Actor, couponID, indirectPartnerID string) (money.Amount, error) {
-	return money.Amount{}, errNotBuilt
 }
 
 // RecordFilter is ListPartnerCouponsRecord's query and the console's
@@ -179,11 +115,6 @@ type RecordFilter struct {
 	Offset, Limit     int
 }
 
-// Records lists the caller's coupon operation log.
-func (s *Service) Records(ctx context.Context, actor identity.Actor, f RecordFilter) ([]Record, int, error) {
-	return nil, 0, errNotBuilt
-}
-
 // ---- Distributors and their cloud resellers ----
 
 // QuotaIssued is one reseller quota a distributor created.
@@ -192,22 +123,10 @@ type QuotaIssued struct {
 	QuotaID    string
 }
 
-// IssueQuotaToResellers carves a child quota of amount for each reseller
-// out of the distributor's quota (operation type 10).
-func (s *Service) IssueQuotaToResellers(ctx context.Context, actor identity.Actor, quotaID string, resellerIDs []string, amount money.Amount) ([]QuotaIssued, []ItemError, error) {
-	return nil, nil, errNotBuilt
-}
-
 // ReclaimedQuota is a reseller quota taken back and the balance returned.
 type ReclaimedQuota struct {
 	QuotaID string
 	Balance money.Amount
-}
-
-// ReclaimResellerQuotas takes resellers' whole remaining quotas back to the
-// distributor's parent quotas (operation type 11).
-func (s *Service) ReclaimResellerQuotas(ctx context.Context, actor identity.Actor, quotaIDs []string, remark string) ([]ReclaimedQuota, []ItemError, error) {
-	return nil, nil, errNotBuilt
 }
 
 // IssuedQuotaFilter is ListIssuedCouponQuotas' query.
@@ -218,11 +137,6 @@ type IssuedQuotaFilter struct {
 	Offset, Limit int
 }
 
-// ListIssuedQuotas lists the quotas a distributor gave its resellers.
-func (s *Service) ListIssuedQuotas(ctx context.Context, actor identity.Actor, f IssuedQuotaFilter) ([]Quota, int, error) {
-	return nil, 0, errNotBuilt
-}
-
 // QuotaRecordFilter is ListCouponQuotasRecords' query.
 type QuotaRecordFilter struct {
 	IndirectPartnerID, QuotaID string
@@ -230,11 +144,6 @@ type QuotaRecordFilter struct {
 	OperationType              *OperationType
 	From, To                   *time.Time
 	Offset, Limit              int
-}
-
-// QuotaRecords lists a distributor's quota log.
-func (s *Service) QuotaRecords(ctx context.Context, actor identity.Actor, f QuotaRecordFilter) ([]QuotaRecord, int, error) {
-	return nil, 0, errNotBuilt
 }
 
 // ---- Customers ----
@@ -249,35 +158,11 @@ type CustomerCouponFilter struct {
 	Limit    int
 }
 
-// CustomerCoupons lists a customer's coupons; reclaimed ones are not shown.
-func (s *Service) CustomerCoupons(ctx context.Context, customerID string, f CustomerCouponFilter) ([]Coupon, int, error) {
-	return nil, 0, errNotBuilt
-}
-
-// CustomerCoupon returns one of a customer's coupons with its usage records.
-func (s *Service) CustomerCoupon(ctx context.Context, customerID, couponID string) (Coupon, []Usage, error) {
-	return Coupon{}, nil, errNotBuilt
-}
-
 // ---- Hooks and the ledger ----
-
-// OnDisassociated reclaims the customer's coupons from the partner when the
-// association ends or changes type (customer.DisassociationHook).
-func (s *Service) OnDisassociated(ctx context.Context, tx *sql.Tx, customerID, partnerID, reason string) error {
-	return errNotBuilt
-}
 
 // LedgerReport is the outcome of a ledger check.
 type LedgerReport struct {
 	Quotas, Coupons, Entries int
 	// Problems names every broken invariant; empty when the books balance.
 	Problems []string
-}
-
-// VerifyLedger checks the invariants at this moment: each quota's value =
-// balance + face values issued (and child quotas carved) − amounts
-// returned; each coupon's face value = balance + used + reclaimed; no
-// balance below zero; each balance equals its last ledger row's.
-func (s *Service) VerifyLedger(ctx context.Context) (LedgerReport, error) {
-	return LedgerReport{}, errNotBuilt
 }

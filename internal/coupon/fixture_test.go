@@ -1,0 +1,246 @@
+package coupon_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"partnercenter/internal/coupon"
+	"partnercenter/internal/customer"
+	"partnercenter/internal/identity"
+	"partnercenter/internal/platform/apperr"
+	"partnercenter/internal/platform/clock"
+	"partnercenter/internal/platform/db"
+	"partnercenter/internal/platform/dbtest"
+	"partnercenter/internal/platform/ids"
+	"partnercenter/internal/platform/jobs"
+	"partnercenter/internal/platform/money"
+	"partnercenter/internal/platform/outbox"
+	"partnercenter/internal/platform/secretbox"
+)
+
+// fixture is the coupon service on a real database with a stopped clock,
+// an operator and four partners: two solution providers, a distributor and
+// its cloud reseller.
+type fixture struct {
+	db        *db.DB
+	clock     *clock.Mock
+	ident     *identity.Service
+	customers *customer.Service
+	svc       *coupon.Service
+	op        identity.Actor
+	sp, sp2   tenant
+	dist      tenant
+	reseller  tenant
+}
+
+type tenant struct {
+	p    identity.Partner
+	main identity.Actor
+}
+
+var seq atomic.Int64
+
+func unique(prefix string) string { return fmt.Sprintf("%s%06d", prefix, seq.Add(1)) }
+
+var t0 = time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+
+func mustFixture(tb testing.TB, d *db.DB) *fixture {
+	tb.Helper()
+	ctx := context.Background()
+	box, err := secretbox.New(bytes.Repeat([]byte{9}, 32))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f := &fixture{db: d, clock: clock.NewMock(t0)}
+	f.ident = identity.NewService(d, f.clock, box)
+	workers := river.NewWorkers()
+	queue, err := jobs.New(d, jobs.Config{Workers: workers, PollInterval: 100 * time.Millisecond})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ob := outbox.New(d, queue, f.clock, nil, nil)
+	ob.Register(workers)
+	f.customers = customer.NewService(d, f.clock, f.ident, queue, ob, customer.Config{})
+	f.customers.Register(workers)
+	f.svc = coupon.NewService(coupon.Deps{DB: d, Clock: f.clock, Identity: f.ident, Customers: f.customers, Queue: queue})
+	f.svc.Register(workers)
+	f.customers.SetDisassociationHook(f.svc)
+	op, err := f.ident.CreateOperator(ctx, identity.NewOperator{Username: unique("op"), Password: "Passw0rd!x",
+		Roles: []identity.OperatorRole{identity.RolePlatformAdmin}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f.op = op.Actor()
+	f.sp = f.mustTenant(tb, identity.SolutionProvider, "")
+	f.sp2 = f.mustTenant(tb, identity.SolutionProvider, "")
+	f.dist = f.mustTenant(tb, identity.Distributor, "")
+	f.reseller = f.mustTenant(tb, identity.CloudReseller, f.dist.p.ID)
+	return f
+}
+
+func (f *fixture) mustTenant(tb testing.TB, typ identity.PartnerType, parent string) tenant {
+	tb.Helper()
+	ctx := context.Background()
+	p, _, err := f.ident.CreatePartner(ctx, f.op, identity.NewPartner{Type: typ, ParentID: parent, Name: "Partner",
+		DomainName: unique("partner")})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m, err := f.ident.MainMember(ctx, p.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a := m.Actor(p)
+	a.Kind = identity.ActorAPIKey
+	return tenant{p: p, main: a}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func amt(s string) money.Amount { return money.MustParse(s) }
+
+// mustQuota grants t a quota of value valid from a day before the clock
+// to a year after.
+func (f *fixture) mustQuota(tb testing.TB, t tenant, typ coupon.QuotaType, value string, limits coupon.Limits) coupon.Quota {
+	tb.Helper()
+	now := f.clock.Now()
+	q, err := f.svc.GrantQuota(context.Background(), f.op, coupon.NewQuota{PartnerID: t.p.ID, Type: typ, Value: amt(value),
+		EffectiveAt: now.Add(-24 * time.Hour), ExpiresAt: now.AddDate(1, 0, 0), Limits: limits})
+	if err != nil {
+		tb.Fatalf("grant quota: %v", err)
+	}
+	return q
+}
+
+// mustCustomers inserts n customers currently associated with partnerID in
+// the given model, straight into the customer domain's tables (the
+// customer service's own creation is tested there; a few tests here go
+// through it too).
+func (f *fixture) mustCustomers(tb testing.TB, partnerID string, n int, typ customer.AssociationType) []string {
+	tb.Helper()
+	now := f.clock.Now()
+	out := make([]string, n)
+	for i := range out {
+		id, name := ids.New(), unique("cust")
+		f.exec(tb, `INSERT INTO customers (id, domain_name, domain_name_key, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $4)`, id, name, strings.ToLower(name), now)
+		f.exec(tb, `INSERT INTO customer_associations (id, customer_id, partner_id, type, associated_at)
+			VALUES ($1, $2, $3, $4, $5)`, ids.New(), id, partnerID, int(typ), now)
+		out[i] = id
+	}
+	return out
+}
+
+// mustAssociated creates a reseller-model customer of t through the
+// customer service and associates it at once.
+func (f *fixture) mustAssociated(tb testing.TB, t tenant) customer.Customer {
+	tb.Helper()
+	ctx := context.Background()
+	c, err := f.customers.CreateSubCustomer(ctx, t.main, customer.NewCustomer{XAccountID: unique("user"),
+		XAccountType: t.p.XAccountType})
+	if err != nil {
+		tb.Fatalf("create customer: %v", err)
+	}
+	if _, err := f.customers.AssociateNow(ctx, c.ID); err != nil {
+		tb.Fatalf("associate: %v", err)
+	}
+	return c
+}
+
+// mustIssue issues face from q to customers as actor, expecting no error
+// at all.
+func (f *fixture) mustIssue(tb testing.TB, actor identity.Actor, q coupon.Quota, face string, customers ...string) []coupon.Issued {
+	tb.Helper()
+	got, bad, err := f.svc.Issue(context.Background(), actor, coupon.IssueRequest{QuotaID: q.ID, CustomerIDs: customers,
+		FaceValue: amt(face)})
+	if err != nil || len(bad) > 0 {
+		tb.Fatalf("issue: %v %v", err, bad)
+	}
+	return got
+}
+
+func (f *fixture) balance(tb testing.TB, quotaID string) money.Amount {
+	tb.Helper()
+	var c int64
+	if err := f.db.SQL.QueryRow("SELECT balance FROM coupon_quotas WHERE id = $1", quotaID).Scan(&c); err != nil {
+		tb.Fatal(err)
+	}
+	return money.FromCents(c)
+}
+
+func (f *fixture) count(tb testing.TB, query string, args ...any) int {
+	tb.Helper()
+	var n int
+	if err := f.db.SQL.QueryRow(query, args...).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+func (f *fixture) exec(tb testing.TB, query string, args ...any) {
+	tb.Helper()
+	if _, err := f.db.SQL.Exec(query, args...); err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+}
+
+// mustVerify fails the test when the ledger does not balance.
+func (f *fixture) mustVerify(tb testing.TB) coupon.LedgerReport {
+	tb.Helper()
+	rep, err := f.svc.VerifyLedger(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(rep.Problems) > 0 {
+		tb.Fatalf("ledger problems:\n%s", strings.Join(rep.Problems, "\n"))
+	}
+	return rep
+}
+
+func wantErr(tb testing.TB, err error, want *apperr.Error) {
+	tb.Helper()
+	if want == nil {
+		if err != nil {
+			tb.Fatalf("unexpected error: %v", err)
+		}
+		return
+	}
+	if !errors.Is(err, want) {
+		tb.Fatalf("got error %v, want %s %s", err, want.Code, want.Key)
+	}
+}
+
+func wantParam(tb testing.TB, err error, field string) {
+	tb.Helper()
+	e, ok := apperr.As(err)
+	if !ok || e.Code != "CBC.0100" || e.Args["field"] != field {
+		tb.Fatalf("got %v, want CBC.0100 naming %s", err, field)
+	}
+}
+
+// wantItems checks per-item errors by id and code.
+func wantItems(tb testing.TB, got []coupon.ItemError, want map[string]string) {
+	tb.Helper()
+	if len(got) != len(want) {
+		tb.Fatalf("got %d item errors %v, want %d", len(got), got, len(want))
+	}
+	for _, ie := range got {
+		e, _ := apperr.As(ie.Err)
+		if e == nil || want[ie.ID] != e.Code {
+			tb.Errorf("item %s: got %v, want %s", ie.ID, ie.Err, want[ie.ID])
+		}
+	}
+}
+
+func each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	t.Helper()
+	dbtest.Each(t, fn, jobs.Migrate)
+}
