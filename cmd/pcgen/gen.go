@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"regexp"
 	"strconv"
@@ -23,8 +24,15 @@ type genConfig struct {
 	prefix                    string
 	seed                      int64
 	batch, txRows             int
-	db                        *db.DB
-	now                       time.Time
+	// resellerOnly associates every customer in the reseller model (代售),
+	// as coupons need; otherwise 3 in 10 are referral customers.
+	resellerOnly bool
+	// ids, when set, receives the id of every reseller-model customer of
+	// the partner idsFor, one a line (pcload -ids).
+	ids    io.Writer
+	idsFor string
+	db     *db.DB
+	now    time.Time
 }
 
 var prefixPattern = regexp.MustCompile(`^[a-z][a-z0-9]{0,5}$`)
@@ -106,7 +114,7 @@ func (g genConfig) makeRow(r *rand.Rand, i int, p identity.Partner) row {
 		createdAt:      created, updatedAt: associated,
 		assocID: ids.New(), partnerID: p.ID, assocType: customer.Reseller, associatedAt: associated,
 	}
-	if r.IntN(10) < 3 {
+	if r.IntN(10) < 3 && !g.resellerOnly {
 		x.assocType = customer.Referral
 	}
 	if r.IntN(10) < 7 {
@@ -160,6 +168,11 @@ func (g genConfig) insert(ctx context.Context, partners []identity.Partner, n, f
 				for j := range rows {
 					i := first + done + b + j
 					rows[j] = g.makeRow(r, i, partners[i%len(partners)])
+					if x := rows[j]; g.ids != nil && x.partnerID == g.idsFor && x.assocType == customer.Reseller {
+						if _, err := fmt.Fprintln(g.ids, x.id); err != nil {
+							return err
+						}
+					}
 				}
 				if err := g.insertRows(ctx, tx, rows); err != nil {
 					return err

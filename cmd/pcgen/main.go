@@ -6,6 +6,7 @@
 // the rows look like customers created through the API and associated.
 //
 //	pcgen [--data DIR | --database-url URL] -partner sp -n 100000 [-spread 900000 -spread-partners 9] [-prefix g1] [-seed 1]
+//	      [-reseller-only] [-ids FILE]
 //
 // -partner names a partner by account name or by demo key ("sp" is
 // demo-sp). -spread creates that many more customers spread over
@@ -19,6 +20,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -44,7 +46,7 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	cfg, err := app.FromEnv()
 	if err != nil {
 		return err
@@ -63,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Int64Var(&g.seed, "seed", 1, "random seed: the same seed and prefix generate the same rows")
 	fs.IntVar(&g.batch, "batch", 500, "rows per INSERT statement")
 	fs.IntVar(&g.txRows, "tx", 20_000, "rows per transaction")
+	fs.BoolVar(&g.resellerOnly, "reseller-only", false, "associate every customer in the reseller model (coupons go to those only)")
+	idsFile := fs.String("ids", "", "write the ids of -partner's reseller-model customers to `FILE`, one a line (for pcload -ids)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -94,6 +98,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if others, err = generatedPartners(ctx, a, g.prefix, g.spreadPartners); err != nil {
 			return err
 		}
+	}
+	if *idsFile != "" {
+		f, err := os.Create(*idsFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w := bufio.NewWriter(f)
+		g.ids, g.idsFor = w, target.ID
+		defer func() {
+			if ferr := w.Flush(); ferr != nil && err == nil {
+				err = fmt.Errorf("-ids: %w", ferr)
+			}
+		}()
 	}
 	start := time.Now()
 	total, err := g.insert(ctx, []identity.Partner{target}, g.n, 0)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -68,6 +69,8 @@ type loadConfig struct {
 	now                        func() time.Time
 	transport                  http.RoundTripper // tests; default a keep-alive transport
 	maxErrorSamples            int
+	countKey                   string // count this top-level array's items in 2xx bodies
+	keepBody                   bool   // keep the last 2xx body (-save-body)
 }
 
 // result is what the workers recorded.
@@ -78,6 +81,8 @@ type result struct {
 	status    map[int]int
 	transport int               // requests without a response
 	samples   map[string]string // one error message per failing status or "transport"
+	items     int               // countKey items in 2xx bodies
+	lastBody  []byte            // a 2xx body, with keepBody
 }
 
 // newTransport returns keep-alive connections, one idle connection kept per
@@ -131,6 +136,8 @@ func runLoad(ctx context.Context, cfg loadConfig) *result {
 		status    map[int]int
 		transport int
 		samples   map[string]string
+		items     int
+		lastBody  []byte
 	}
 	out := make([]workerResult, cfg.concurrency)
 	var wg sync.WaitGroup
@@ -158,6 +165,10 @@ func runLoad(ctx context.Context, cfg loadConfig) *result {
 				}
 				w.latencies = append(w.latencies, took)
 				w.status[status.code]++
+				w.items += status.items
+				if status.ok != nil {
+					w.lastBody = status.ok
+				}
 				if status.code >= 300 {
 					if _, ok := w.samples[strconv.Itoa(status.code)]; !ok {
 						w.samples[strconv.Itoa(status.code)] = status.body
@@ -180,6 +191,10 @@ func runLoad(ctx context.Context, cfg loadConfig) *result {
 			res.status[k] += v
 		}
 		res.transport += w.transport
+		res.items += w.items
+		if w.lastBody != nil {
+			res.lastBody = w.lastBody
+		}
 		for k, v := range w.samples {
 			if _, ok := res.samples[k]; !ok && len(res.samples) < cfg.maxErrorSamples {
 				res.samples[k] = v
@@ -190,8 +205,10 @@ func runLoad(ctx context.Context, cfg loadConfig) *result {
 }
 
 type response struct {
-	code int
-	body string // the start of a failed response's body
+	code  int
+	body  string // the start of a failed response's body
+	items int    // countKey items of a 2xx body
+	ok    []byte // a 2xx body, with keepBody
 }
 
 // doOne builds, signs and sends one request and reads the whole response,
@@ -226,6 +243,16 @@ func doOne(client *http.Client, cfg loadConfig, payload []byte) (response, time.
 	if resp.StatusCode >= 300 {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		r.body = strings.TrimSpace(string(b))
+	} else if resp.StatusCode >= 200 && (cfg.countKey != "" || cfg.keepBody) {
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			resp.Body.Close()
+			return response{}, 0, fmt.Errorf("read response: %w", err)
+		}
+		r.items = countItems(b, cfg.countKey)
+		if cfg.keepBody {
+			r.ok = b
+		}
 	}
 	_, err = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
@@ -261,6 +288,9 @@ type report struct {
 	PerSecond   float64           `json:"requests_per_second"`
 	Latency     latencyReport     `json:"latency_ms"`
 	Samples     map[string]string `json:"error_samples,omitempty"`
+	// Items and ItemsPerSecond count -count's array items (e.g. coupons).
+	Items          *int     `json:"items,omitempty"`
+	ItemsPerSecond *float64 `json:"items_per_second,omitempty"`
 }
 
 type latencyReport struct {
@@ -309,6 +339,13 @@ func (r *result) report() report {
 	if len(rep.Samples) == 0 {
 		rep.Samples = nil
 	}
+	if r.cfg.countKey != "" {
+		items, perSecond := r.items, 0.0
+		if r.elapsed > 0 {
+			perSecond = math.Round(float64(items)/r.elapsed.Seconds()*10) / 10
+		}
+		rep.Items, rep.ItemsPerSecond = &items, &perSecond
+	}
 	return rep
 }
 
@@ -330,6 +367,9 @@ func (rep report) writeText(w io.Writer) {
 	}
 	fmt.Fprintf(w, "by status   %s\n", strings.Join(parts, ", "))
 	fmt.Fprintf(w, "throughput  %.1f requests/s\n", rep.PerSecond)
+	if rep.Items != nil {
+		fmt.Fprintf(w, "items       %d, %.1f/s\n", *rep.Items, *rep.ItemsPerSecond)
+	}
 	l := rep.Latency
 	fmt.Fprintf(w, "latency ms  min %.3f  mean %.3f  p50 %.3f  p90 %.3f  p99 %.3f  max %.3f\n", l.Min, l.Mean, l.P50, l.P90, l.P99, l.Max)
 	keys := make([]string, 0, len(rep.Samples))
@@ -340,4 +380,21 @@ func (rep report) writeText(w io.Writer) {
 	for _, k := range keys {
 		fmt.Fprintf(w, "error %-6s %s\n", k, rep.Samples[k])
 	}
+}
+
+// countItems returns the length of the top-level JSON array key in body; 0
+// when the body is not an object or has no such array.
+func countItems(body []byte, key string) int {
+	if key == "" {
+		return 0
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return 0
+	}
+	var items []json.RawMessage
+	if json.Unmarshal(obj[key], &items) != nil {
+		return 0
+	}
+	return len(items)
 }

@@ -19,6 +19,16 @@
 //	pcload -demo-json demo.json -method POST -path /v2/partners/sub-customers \
 //	  -body-template '{"xaccount_id":"lt-{{run}}-{{n}}","xaccount_type":"X","domain_name":"lt-{{run}}-{{n}}"}'
 //
+// CreatePartnerCoupons with 100 customers a call draws them from a file of
+// customer ids, one a line (-ids), and counts the coupons issued (-count
+// coupon_infos: the length of that array in each 2xx response body):
+//
+//	pcload -demo-json demo.json -method POST -path /v2/promotions/benefits/partner-coupons -ids ids.txt \
+//	  -count coupon_infos -body-template '{"quota_id":"Q","face_value":"0.01","customer_ids":[{{ids:100}}]}'
+//
+// -save-body FILE writes the last 2xx response body, for a script to read a
+// value from (e.g. a quota id from ListQuotaCoupons with -n 1).
+//
 // Credentials come from -ak/-sk/-domain-id, else from the demo JSON
 // (-demo-json FILE, or - for stdin; partner -partner, default sp), else from
 // PCLOAD_AK/PCLOAD_SK/PCLOAD_DOMAIN_ID; the flags win. Exit status: 0 when
@@ -63,6 +73,7 @@ type options struct {
 	jsonOut                     bool
 	insecure                    bool
 	language                    string
+	countKey, saveBody          string
 }
 
 // run is main without the process: it returns the exit status.
@@ -85,8 +96,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		target: target, method: o.method, body: []byte(o.body), template: o.bodyTemplate,
 		ak: o.ak, sk: o.sk, domainID: o.domainID, language: o.language,
 		concurrency: o.concurrency, duration: o.duration, requests: o.requests,
-		timeout: o.timeout, insecure: o.insecure,
+		timeout: o.timeout, insecure: o.insecure, countKey: o.countKey, keepBody: o.saveBody != "",
 	})
+	if o.saveBody != "" {
+		if err := os.WriteFile(o.saveBody, res.lastBody, 0o600); err != nil {
+			fmt.Fprintln(stderr, "pcload:", err)
+			return 2
+		}
+	}
 	rep := res.report()
 	if o.jsonOut {
 		enc := json.NewEncoder(stdout)
@@ -125,6 +142,9 @@ func parseFlags(args []string, stdin io.Reader, stderr io.Writer, getenv func(st
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "timeout of one request")
 	fs.StringVar(&o.language, "lang", "", "X-Language to send (zh_CN, en_US); empty: not sent")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON")
+	idsFile := fs.String("ids", "", "`FILE` of ids, one a line, that {{ids:K}} in -body-template draws from")
+	fs.StringVar(&o.countKey, "count", "", "count the items of this top-level JSON array `KEY` in each 2xx response (e.g. coupon_infos)")
+	fs.StringVar(&o.saveBody, "save-body", "", "write the last 2xx response body to `FILE`")
 	fs.BoolVar(&o.insecure, "insecure", false, "accept any TLS certificate (https to a self-signed local server)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -181,6 +201,18 @@ func parseFlags(args []string, stdin io.Reader, stderr io.Writer, getenv func(st
 			return o, err
 		}
 		o.bodyTemplate = t
+		if t.needsIDs() {
+			if *idsFile == "" {
+				return o, errors.New("-body-template uses {{ids:K}}: give -ids FILE")
+			}
+			ids, err := readIDs(*idsFile)
+			if err != nil {
+				return o, err
+			}
+			if err := t.setIDs(ids); err != nil {
+				return o, err
+			}
+		}
 	}
 	if o.requests > 0 && !set["d"] {
 		o.duration = maxDuration
@@ -249,4 +281,19 @@ func targetURL(base, path string) (*url.URL, error) {
 	}
 	u.Path, u.RawPath, u.RawQuery = p.Path, p.RawPath, p.RawQuery
 	return u, nil
+}
+
+// readIDs reads a file of ids, one a line; blank lines are skipped.
+func readIDs(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("-ids: %w", err)
+	}
+	var ids []string
+	for line := range strings.Lines(string(b)) {
+		if id := strings.TrimSpace(line); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
 }

@@ -16,11 +16,15 @@ import (
 //	            that names from {{n}} do not repeat across runs
 //	{{rand}}    8 random hex digits, new for every placeholder
 //	{{pick:a|b|c}} one of the alternatives, at random
+//	{{ids:K}}   K distinct ids drawn at random from the -ids file, as
+//	            quoted JSON strings joined by commas, e.g.
+//	            "customer_ids":[{{ids:100}}] for CreatePartnerCoupons
 //
 // Text outside placeholders is sent as it is; the body is signed after
 // expansion.
 type bodyTemplate struct {
 	parts []tmplPart
+	ids   []string // the -ids pool, for {{ids:K}}
 }
 
 type tmplKind int
@@ -30,12 +34,14 @@ const (
 	tmplN
 	tmplRand
 	tmplPick
+	tmplIDs
 )
 
 type tmplPart struct {
 	kind    tmplKind
 	text    string   // tmplText
 	choices []string // tmplPick
+	k       int      // tmplIDs
 }
 
 // parseBodyTemplate parses s; run is the run's token for {{run}}.
@@ -64,8 +70,14 @@ func parseBodyTemplate(s, run string) (*bodyTemplate, error) {
 			t.parts = append(t.parts, tmplPart{kind: tmplRand})
 		case strings.HasPrefix(name, "pick:") && len(name) > len("pick:"):
 			t.parts = append(t.parts, tmplPart{kind: tmplPick, choices: strings.Split(name[len("pick:"):], "|")})
+		case strings.HasPrefix(name, "ids:"):
+			k, err := strconv.Atoi(name[len("ids:"):])
+			if err != nil || k < 1 {
+				return nil, fmt.Errorf("-body-template: {{%s}}: want ids:K with K >= 1", name)
+			}
+			t.parts = append(t.parts, tmplPart{kind: tmplIDs, k: k})
 		default:
-			return nil, fmt.Errorf("-body-template: unknown placeholder {{%s}} (want n, run, rand, pick:a|b)", name)
+			return nil, fmt.Errorf("-body-template: unknown placeholder {{%s}} (want n, run, rand, pick:a|b, ids:K)", name)
 		}
 		s = s[i+j+2:]
 	}
@@ -85,6 +97,13 @@ func (t *bodyTemplate) expand(n int64, r *rand.Rand) []byte {
 			b = fmt.Appendf(b, "%08x", r.Uint32())
 		case tmplPick:
 			b = append(b, p.choices[r.IntN(len(p.choices))]...)
+		case tmplIDs:
+			for i, j := range distinct(r, len(t.ids), p.k) {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = strconv.AppendQuote(b, t.ids[j])
+			}
 		}
 	}
 	return b
@@ -97,4 +116,45 @@ func runToken(r *rand.Rand) string {
 		b[i] = byte('a' + r.IntN(26))
 	}
 	return string(b)
+}
+
+// setIDs gives the template its {{ids:K}} pool, which must hold at least the
+// largest K distinct ids.
+func (t *bodyTemplate) setIDs(ids []string) error {
+	for _, p := range t.parts {
+		if p.kind == tmplIDs && p.k > len(ids) {
+			return fmt.Errorf("-body-template: {{ids:%d}} needs %d ids, -ids has %d", p.k, p.k, len(ids))
+		}
+	}
+	t.ids = ids
+	return nil
+}
+
+// needsIDs reports whether the template has an {{ids:K}} placeholder.
+func (t *bodyTemplate) needsIDs() bool {
+	for _, p := range t.parts {
+		if p.kind == tmplIDs {
+			return true
+		}
+	}
+	return false
+}
+
+// distinct returns k distinct indices in [0, n), k <= n, in random order:
+// rejection sampling while k is small against n, a partial shuffle
+// otherwise.
+func distinct(r *rand.Rand, n, k int) []int {
+	out := make([]int, 0, k)
+	if k*4 <= n {
+		seen := make(map[int]bool, k)
+		for len(out) < k {
+			if j := r.IntN(n); !seen[j] {
+				seen[j] = true
+				out = append(out, j)
+			}
+		}
+		return out
+	}
+	perm := r.Perm(n)
+	return append(out, perm[:k]...)
 }

@@ -45,11 +45,11 @@ func (a *API) serveRoute(rt Route) http.Handler {
 			a.fail(w, r, err)
 			return
 		}
-		if !actor.Can(rt.Perm) {
+		if !rt.allows(actor) {
 			a.fail(w, r, apperr.Forbidden)
 			return
 		}
-		if !a.limiter.allow(actor.PartnerID + " " + key) {
+		if !a.limiter.allow(limitKey(actor) + " " + key) {
 			a.fail(w, r, apperr.TooManyRequests)
 			return
 		}
@@ -77,7 +77,7 @@ func (a *API) authenticate(r *http.Request) (identity.Actor, error) {
 			return identity.Actor{}, ErrBodyTooLarge
 		}
 		var secret string
-		actor, secret, err = a.Identity.AccessKeyActor(r.Context(), auth.AccessKey)
+		actor, secret, err = a.accessKeyActor(r, auth.AccessKey)
 		if err != nil {
 			return identity.Actor{}, err
 		}
@@ -88,7 +88,7 @@ func (a *API) authenticate(r *http.Request) (identity.Actor, error) {
 		if err := VerifySignature(r, auth, body, secret, a.Clock.Now()); err != nil {
 			return identity.Actor{}, apperr.Unauthenticated.Wrap(fmt.Errorf("access key %s: %w", auth.AccessKey, err))
 		}
-		a.Identity.NoteAccessKeyUsed(r.Context(), auth.AccessKey)
+		a.noteKeyUsed(r, actor, auth.AccessKey)
 	case r.Header.Get("X-Auth-Token") != "":
 		var err error
 		if actor, err = a.Identity.TokenActor(r.Context(), r.Header.Get("X-Auth-Token")); err != nil {

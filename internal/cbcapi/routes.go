@@ -42,5 +42,16 @@ func (a *API) routes() []Route {
 		{"POST", "/v2/partners/sub-customers/query", identity.PermCustomerQuery, a.listSubCustomers},
 		{"POST", "/v2/partners/sub-customers/freeze", identity.PermCustomerFreeze, a.freezeSubCustomers},
 		{"POST", "/v2/partners/sub-customers/unfreeze", identity.PermCustomerUnfreeze, a.unfreezeSubCustomers},
+
+		{"POST", "/v2/partners/coupon-quotas/query", identity.PermCouponQuotaView, a.listQuotaCoupons},
+		{"POST", "/v2/promotions/benefits/partner-coupons", AnyOf(identity.PermVoucherIssue, identity.PermCashCouponIssue), a.createPartnerCoupons},
+		{"POST", "/v2/promotions/benefits/partner-coupons/reclaim", identity.PermCouponReclaim, a.reclaimPartnerCoupons},
+		{"GET", "/v2/promotions/benefits/partner-coupons", identity.PermCouponIssuedView, a.listIssuedPartnerCoupons},
+		{"GET", "/v2/promotions/benefits/partner-coupons/records/query", identity.PermCouponIssuedView, a.listPartnerCouponsRecord},
+		{"GET", "/v2/promotions/benefits/coupons", CustomerCaller, a.listSubCustomerCoupons},
+		{"POST", "/v2/partners/coupon-quotas/indirect-partner-adjust", AnyOf(identity.PermVoucherIssue, identity.PermCashCouponIssue), a.updateCouponQuotas},
+		{"POST", "/v2/partners/coupon-quotas/indirect-partner-reclaim", identity.PermCouponReclaim, a.reclaimCouponQuotas},
+		{"GET", "/v2/partners/issued-coupon-quotas", identity.PermCouponIssuedView, a.listIssuedCouponQuotas},
+		{"GET", "/v2/partners/coupon-quotas/records", identity.PermCouponIssuedView, a.listCouponQuotasRecords},
 	}
 }

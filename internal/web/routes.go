@@ -112,6 +112,7 @@ func (s *Server) routes() []route {
 	all = append(all, s.associationRoutes()...)
 	all = append(all, s.couponRoutes()...)
 	all = append(all, s.couponOpsRoutes()...)
+	all = append(all, s.customerKeyRoutes()...)
 	return all
 }
 

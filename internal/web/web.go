@@ -13,6 +13,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"partnercenter/internal/commerce"
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
@@ -33,6 +34,7 @@ type Deps struct {
 	Customers *customer.Service
 	Prospects *prospect.Service
 	Coupons   *coupon.Service
+	Catalog   *commerce.Catalog // the coupon form's service types
 	Outbox    *outbox.Outbox
 	Notify    *notify.Notifier
 	Sessions  *scs.SessionManager
