@@ -25,9 +25,19 @@ type Route struct {
 	Handler HandlerFunc
 }
 
-// routes is the open API's route table. Where Huawei moved a path between SDK
+// routes is the open API's route table: the core routes below, then each
+// area's own table (routes_*.go). Where Huawei moved a path between SDK
 // generations both paths are served (reference/cbc-api.md §0).
 func (a *API) routes() []Route {
+	var all []Route
+	all = append(all, a.coreRoutes()...)
+	all = append(all, a.ratingRoutes()...)
+	all = append(all, a.fundsRoutes()...)
+	return all
+}
+
+// coreRoutes are tokens, the catalogue's types, customers and coupons.
+func (a *API) coreRoutes() []Route {
 	return []Route{
 		{"POST", "/v3/auth/tokens", Public, a.createToken},
 

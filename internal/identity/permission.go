@@ -28,6 +28,9 @@ const (
 	PermCouponReclaim    = "BPC_ITEM_SUBCUSTSERV_030201" // 回收代金券
 	PermCouponIssuedView = "BPC_ITEM_SUBCUSTSERV_030600" // 查询已发放的券
 	PermCatalogView      = "BPC_ITEM_PRODUCT_040100"     // 查询产品目录与价格
+	PermFundsView        = "BPC_ITEM_FINANCE_070100"     // 查看账户余额与收支明细
+	PermFundsAllocate    = "BPC_ITEM_FINANCE_070101"     // 拨款与回收
+	PermDiscountManage   = "BPC_ITEM_SUBCUSTSERV_040200" // 设置客户折扣
 	PermOrgMemberView    = "BPC_ITEM_ORG_050100"         // 查看组织成员
 	PermOrgMemberManage  = "BPC_ITEM_ORG_050101"         // 管理组织成员
 	PermOrgRoleManage    = "BPC_ITEM_ORG_050200"         // 管理角色
@@ -51,6 +54,9 @@ var Permissions = []Permission{
 	{PermCouponReclaim, "回收代金券", "Reclaim coupons", "sales"},
 	{PermCouponIssuedView, "查询已发放的券", "View issued coupons", "sales"},
 	{PermCatalogView, "查询产品目录与价格", "View product catalogue and prices", "sales"},
+	{PermFundsView, "查看账户余额与收支明细", "View account balances and records", "sales"},
+	{PermFundsAllocate, "拨款与回收", "Allocate and reclaim funds", "sales"},
+	{PermDiscountManage, "设置客户折扣", "Grant customer discounts", "sales"},
 	{PermOrgMemberView, "查看组织成员", "View organization members", "organization"},
 	{PermOrgMemberManage, "管理组织成员", "Manage organization members", "organization"},
 	{PermOrgRoleManage, "管理角色", "Manage roles", "organization"},
