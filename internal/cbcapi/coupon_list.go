@@ -119,12 +119,11 @@ func (a *API) listPartnerCouponsRecord(w http.ResponseWriter, r *http.Request) e
 // source, so a promotion_plan_id or source_id filter matches none.
 func (a *API) listSubCustomerCoupons(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r.URL)
-	f := coupon.CustomerCouponFilter{CouponID: q.str("coupon_id", maxIDLen)}
-	q.str("order_id", maxIDLen)
+	f := coupon.CustomerCouponFilter{CouponID: q.str("coupon_id", maxIDLen), OrderID: q.str("order_id", maxIDLen),
+		ActiveFrom: q.time("active_start_time"), ActiveTo: q.time("active_end_time")}
+	// A customer has no resellers: the parameter is checked and ignored.
 	q.str("indirect_partner_id", maxIndirectIDLen)
 	planID, sourceID := q.str("promotion_plan_id", maxIDLen), q.str("source_id", maxIDLen)
-	q.time("active_start_time")
-	q.time("active_end_time")
 	if t := q.intIn("coupon_type", int(coupon.CouponVoucher), int(coupon.CouponCash)); t != nil {
 		ct := coupon.CouponType(*t)
 		f.Type = &ct

@@ -20,6 +20,11 @@ func (s *Service) CustomerCoupons(ctx context.Context, customerID string, f Cust
 	if f.Status != nil {
 		w.add("k.status = ?", int(*f.Status))
 	}
+	if f.OrderID != "" {
+		w.add("(k.lock_order_id = ? OR EXISTS (SELECT 1 FROM coupon_usages u WHERE u.coupon_id = k.id AND u.order_id = ?))",
+			f.OrderID, f.OrderID)
+	}
+	timeRange(w, "k.created_at", f.ActiveFrom, f.ActiveTo)
 	cs, total, err := s.listCoupons(ctx, w, f.Offset, f.Limit)
 	for i := range cs {
 		cs[i].Remark = ""

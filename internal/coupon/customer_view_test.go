@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"testing"
+	"time"
 
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/customer"
@@ -65,6 +66,21 @@ func TestCustomerViewAndSpend(t *testing.T) {
 		list, _, _ = f.svc.CustomerCoupons(ctx, custs[0], coupon.CustomerCouponFilter{Type: ptr(coupon.CouponCash)})
 		if len(list) != 1 || list[0].ID != gc[0].CouponID {
 			t.Fatalf("cash filter %+v", list)
+		}
+		list, _, _ = f.svc.CustomerCoupons(ctx, custs[0], coupon.CustomerCouponFilter{OrderID: "o1"})
+		if len(list) != 1 || list[0].ID != gv[0].CouponID {
+			t.Fatalf("order filter %+v", list)
+		}
+		list, _, _ = f.svc.CustomerCoupons(ctx, custs[0], coupon.CustomerCouponFilter{OrderID: "o9"})
+		if len(list) != 0 {
+			t.Fatalf("an order that used no coupon lists %+v", list)
+		}
+		before, after := f.clock.Now().Add(-time.Minute), f.clock.Now().Add(time.Minute)
+		if list, _, _ = f.svc.CustomerCoupons(ctx, custs[0], coupon.CustomerCouponFilter{ActiveFrom: &before, ActiveTo: &after}); len(list) != 2 {
+			t.Fatalf("active now: %+v", list)
+		}
+		if list, _, _ = f.svc.CustomerCoupons(ctx, custs[0], coupon.CustomerCouponFilter{ActiveFrom: &after}); len(list) != 0 {
+			t.Fatalf("active later: %+v", list)
 		}
 		k, usage, err := f.svc.CustomerCoupon(ctx, custs[0], gv[0].CouponID)
 		if err != nil || len(usage) != 1 || !usage[0].Amount.Equal(amt("12.34")) || !k.Balance.Equal(amt("17.66")) || k.Remark != "" {

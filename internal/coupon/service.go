@@ -152,6 +152,11 @@ type QuotaRecordFilter struct {
 // credentials, and the portal's filters.
 type CustomerCouponFilter struct {
 	CouponID string
+	// OrderID keeps the coupons that paid, or are held by, the order.
+	OrderID string
+	// ActiveFrom and ActiveTo bound the activation time, exclusively: an
+	// issued coupon is active from its issue.
+	ActiveFrom, ActiveTo *time.Time
 	Type     *CouponType
 	Status   *CouponStatus
 	Offset   int
