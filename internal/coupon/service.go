@@ -157,10 +157,10 @@ type CustomerCouponFilter struct {
 	// ActiveFrom and ActiveTo bound the activation time, exclusively: an
 	// issued coupon is active from its issue.
 	ActiveFrom, ActiveTo *time.Time
-	Type     *CouponType
-	Status   *CouponStatus
-	Offset   int
-	Limit    int
+	Type                 *CouponType
+	Status               *CouponStatus
+	Offset               int
+	Limit                int
 }
 
 // ---- Hooks and the ledger ----
