@@ -17,6 +17,8 @@ type keysData struct {
 	// secret is shown there once and can never be read again.
 	Created *identity.AccessKey
 	Secret  string
+	// Base is the keys pages' path.
+	Base string
 }
 
 // renderKeys shows the member's keys with status and v; data carries what
@@ -24,7 +26,7 @@ type keysData struct {
 func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, status int, v view, data keysData, err error) {
 	a := mustActor(r)
 	keys, lerr := s.Identity.AccessKeysOf(r.Context(), a.PartnerID, a.ID)
-	data.Keys, data.Max = keys, identity.MaxAccessKeys
+	data.Keys, data.Max, data.Base = keys, identity.MaxAccessKeys, "/account/keys"
 	v.Title, v.Data = "account.keys.title", data
 	if err == nil {
 		err = lerr

@@ -18,6 +18,8 @@ type customerKeysData struct {
 	// secret is shown there once and can never be read again.
 	Created *identity.CustomerAccessKey
 	Secret  string
+	// Base is the keys pages' path.
+	Base string
 }
 
 // renderCustomerKeys shows the signed-in customer's keys with status and v;
@@ -25,7 +27,7 @@ type customerKeysData struct {
 func (s *Server) renderCustomerKeys(w http.ResponseWriter, r *http.Request, status int, v view, data customerKeysData, err error) {
 	me, _ := customerFrom(r.Context())
 	keys, lerr := s.Identity.CustomerAccessKeys(r.Context(), me.ID)
-	data.Keys, data.Max, data.DomainID = keys, identity.MaxCustomerAccessKeys, me.ID
+	data.Keys, data.Max, data.DomainID, data.Base = keys, identity.MaxCustomerAccessKeys, me.ID, "/customer/keys"
 	v.Title, v.Data = "couponapi.keys.title", data
 	if err == nil {
 		err = lerr
