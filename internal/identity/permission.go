@@ -28,6 +28,7 @@ const (
 	PermCouponReclaim    = "BPC_ITEM_SUBCUSTSERV_030201" // 回收代金券
 	PermCouponIssuedView = "BPC_ITEM_SUBCUSTSERV_030600" // 查询已发放的券
 	PermCatalogView      = "BPC_ITEM_PRODUCT_040100"     // 查询产品目录与价格
+	PermResellerView     = "BPC_ITEM_RESELLER_080100"    // 查看云经销商 (distributors)
 	PermFundsView        = "BPC_ITEM_FINANCE_070100"     // 查看账户余额与收支明细
 	PermFundsAllocate    = "BPC_ITEM_FINANCE_070101"     // 拨款与回收
 	PermDiscountManage   = "BPC_ITEM_SUBCUSTSERV_040200" // 设置客户折扣
@@ -54,6 +55,7 @@ var Permissions = []Permission{
 	{PermCouponReclaim, "回收代金券", "Reclaim coupons", "sales"},
 	{PermCouponIssuedView, "查询已发放的券", "View issued coupons", "sales"},
 	{PermCatalogView, "查询产品目录与价格", "View product catalogue and prices", "sales"},
+	{PermResellerView, "查看云经销商", "View cloud resellers", "sales"},
 	{PermFundsView, "查看账户余额与收支明细", "View account balances and records", "sales"},
 	{PermFundsAllocate, "拨款与回收", "Allocate and reclaim funds", "sales"},
 	{PermDiscountManage, "设置客户折扣", "Grant customer discounts", "sales"},

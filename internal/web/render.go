@@ -148,7 +148,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		v.Nav = s.menu(*v.Actor, v.Face, r.URL.Path)
 		actor := *v.Actor
 		v.may = func(method, pattern string) bool { return s.may(actor, method, pattern) }
-		v.SubNav = secondLevel(r.URL.Path, v.may)
+		v.SubNav = secondLevel(r.URL.Path, actor.PartnerType == identity.Distributor, v.may)
 	}
 	if c, ok := customerFrom(r.Context()); ok {
 		v.Customer = &c

@@ -113,6 +113,7 @@ func (s *Server) routes() []route {
 	all = append(all, s.couponRoutes()...)
 	all = append(all, s.couponOpsRoutes()...)
 	all = append(all, s.customerKeyRoutes()...)
+	all = append(all, s.resellerRoutes()...)
 	all = append(all, s.catalogRoutes()...)
 	all = append(all, s.fundsRoutes()...)
 	return all

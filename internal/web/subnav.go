@@ -6,23 +6,32 @@ import "strings"
 // An entry shows only when the actor may open it (and its route exists).
 type subNav struct {
 	prefix  string // the paths the second level belongs to
-	entries []navItem
+	entries []subNavEntry
+}
+
+// subNavEntry is one page of a second level; distributors marks the pages
+// only a distributor has (its cloud resellers).
+type subNavEntry struct {
+	navItem
+	distributors bool
 }
 
 var subNavs = []subNav{
-	{"/sales/", []navItem{
-		{Key: "nav.sales.customers", Href: "/sales/customers"},
-		{Key: "nav.sales.assign", Href: "/sales/customers/assign"},
-		{Key: "nav.sales.prospects", Href: "/sales/prospects"},
-		{Key: "nav.sales.relations", Href: "/sales/relations"},
-		{Key: "nav.sales.vouchers", Href: "/sales/coupons/vouchers"},
-		{Key: "nav.sales.cash_coupons", Href: "/sales/coupons/cash"},
+	{"/sales/", []subNavEntry{
+		{navItem: navItem{Key: "nav.sales.customers", Href: "/sales/customers"}},
+		{navItem: navItem{Key: "nav.sales.assign", Href: "/sales/customers/assign"}},
+		{navItem: navItem{Key: "nav.sales.prospects", Href: "/sales/prospects"}},
+		{navItem: navItem{Key: "nav.sales.relations", Href: "/sales/relations"}},
+		{navItem: navItem{Key: "nav.sales.vouchers", Href: "/sales/coupons/vouchers"}},
+		{navItem: navItem{Key: "nav.sales.cash_coupons", Href: "/sales/coupons/cash"}},
+		{navItem: navItem{Key: "nav.sales.resellers", Href: "/sales/resellers"}, distributors: true},
 	}},
 }
 
 // secondLevel returns the entries of the second-level menu of path that
-// may allows, the one path falls under (the longest matching href) active.
-func secondLevel(path string, may func(method, pattern string) bool) []navItem {
+// may allows (a distributor's pages only to distributors), the one path
+// falls under (the longest matching href) active.
+func secondLevel(path string, distributor bool, may func(method, pattern string) bool) []navItem {
 	for _, sn := range subNavs {
 		if !strings.HasPrefix(path, sn.prefix) {
 			continue
@@ -30,13 +39,13 @@ func secondLevel(path string, may func(method, pattern string) bool) []navItem {
 		var out []navItem
 		best := -1
 		for _, e := range sn.entries {
-			if !may("GET", e.Href) {
+			if !may("GET", e.Href) || (e.distributors && !distributor) {
 				continue
 			}
 			if (path == e.Href || strings.HasPrefix(path, e.Href+"/")) && (best < 0 || len(e.Href) > len(out[best].Href)) {
 				best = len(out)
 			}
-			out = append(out, e)
+			out = append(out, e.navItem)
 		}
 		if best >= 0 {
 			out[best].Active = true

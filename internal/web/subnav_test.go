@@ -20,7 +20,7 @@ func TestSecondLevel(t *testing.T) {
 		{"/org/members", nil, ""},
 	}
 	for _, tt := range tests {
-		got := secondLevel(tt.path, may)
+		got := secondLevel(tt.path, false, may)
 		var hrefs []string
 		active := ""
 		for _, e := range got {
@@ -34,6 +34,17 @@ func TestSecondLevel(t *testing.T) {
 		}
 		if !slices.Equal(hrefs, tt.want) || active != tt.active {
 			t.Errorf("%s: got %v active %q, want %v active %q", tt.path, hrefs, active, tt.want, tt.active)
+		}
+	}
+	// 云经销商管理 is a distributor's page only.
+	allowed["/sales/resellers"] = true
+	for _, distributor := range []bool{false, true} {
+		found := false
+		for _, e := range secondLevel("/sales/customers", distributor, may) {
+			found = found || e.Href == "/sales/resellers"
+		}
+		if found != distributor {
+			t.Errorf("distributor %v: resellers entry shown %v", distributor, found)
 		}
 	}
 }
