@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"sync/atomic"
+	"time"
 
+	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/i18n"
 )
@@ -33,8 +35,21 @@ type ResourceType struct {
 // snapshot, loaded at start and replaced by Reload after writes; a read never
 // touches the database. It is safe for concurrent use.
 type Catalog struct {
-	db   *db.DB
-	snap atomic.Pointer[catalogSnapshot]
+	db     *db.DB
+	snap   atomic.Pointer[catalogSnapshot]
+	prices atomic.Pointer[priceSnapshot]
+
+	// refreshing is set while a background version check runs; nextCheck
+	// is when the next may start (unix nanoseconds).
+	refreshing atomic.Bool
+	nextCheck  atomic.Int64
+	interval   atomic.Int64 // time.Duration; 0 means RefreshInterval
+
+	clock     clock.Clock
+	customers CustomerDirectory
+	partners  PartnerDirectory
+	discount  CustomerDiscount
+	renewals  RenewalResources
 }
 
 // catalogSnapshot holds the catalogue in display order, once per language.
@@ -49,7 +64,10 @@ func NewCatalog(ctx context.Context, d *db.DB) (*Catalog, error) {
 	if err := seedCatalog(ctx, d); err != nil {
 		return nil, err
 	}
-	c := &Catalog{db: d}
+	if err := seedPrices(ctx, d, time.Now().UTC()); err != nil {
+		return nil, err
+	}
+	c := &Catalog{db: d, clock: clock.System()}
 	if err := c.Reload(ctx); err != nil {
 		return nil, err
 	}
@@ -95,7 +113,23 @@ func (c *Catalog) Reload(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("load resource types: %w", err)
 	}
+	prices, err := c.loadPrices(ctx)
+	if err != nil {
+		return err
+	}
 	c.snap.Store(snap)
+	// Never replace a newer price table with an older one: a background
+	// reload that started before an edit may finish after the edit's own.
+	for {
+		cur := c.prices.Load()
+		if cur != nil && cur.version > prices.version {
+			break
+		}
+		if c.prices.CompareAndSwap(cur, prices) {
+			break
+		}
+	}
+	c.nextCheck.Store(time.Now().Add(c.refreshInterval()).UnixNano())
 	return nil
 }
 
@@ -166,3 +200,8 @@ func supported(lang i18n.Lang) i18n.Lang {
 	}
 	return i18n.ZH
 }
+
+// SetClock replaces the clock that stamps edits (tests).
+func (c *Catalog) SetClock(ck clock.Clock) { c.clock = ck }
+
+func (c *Catalog) now() time.Time { return c.clock.Now().UTC() }
