@@ -4,7 +4,7 @@
 //	migrate  apply database migrations and exit
 //	demo     create the demo data if missing and print it (--json)
 //	outbox   print the message outbox (--json)
-//	ledger   verify: check the coupon ledger's invariants (exit 1 on problems)
+//	ledger   verify: check the coupon and funds ledgers' invariants (exit 1 on problems)
 //	version  print the version
 //
 // Flags override PC_* environment variables, which override the defaults.
@@ -198,7 +198,7 @@ func printOutbox(ctx context.Context, cfg app.Config, asJSON bool, to string, st
 }
 
 // errLedgerProblems: the books do not balance; the command exits 1.
-var errLedgerProblems = errors.New("the coupon ledger has problems")
+var errLedgerProblems = errors.New("the ledgers have problems")
 
 // verifyLedger checks the coupon ledger's invariants and prints the
 // report: one line per problem, or "ok".
@@ -216,8 +216,16 @@ func verifyLedger(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 	for _, p := range rep.Problems {
 		fmt.Fprintln(stdout, "problem:", p)
 	}
-	if len(rep.Problems) > 0 {
-		return fmt.Errorf("%w: %d", errLedgerProblems, len(rep.Problems))
+	frep, err := a.Funds.VerifyLedger(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "funds ledger: %d accounts, %d entries\n", frep.Accounts, frep.Entries)
+	for _, p := range frep.Problems {
+		fmt.Fprintln(stdout, "problem:", p)
+	}
+	if n := len(rep.Problems) + len(frep.Problems); n > 0 {
+		return fmt.Errorf("%w: %d", errLedgerProblems, n)
 	}
 	fmt.Fprintln(stdout, "ok")
 	return nil

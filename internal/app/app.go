@@ -26,6 +26,7 @@ import (
 	"partnercenter/internal/commerce"
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/customer"
+	"partnercenter/internal/funds"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/notify"
 	"partnercenter/internal/platform/blob"
@@ -50,6 +51,7 @@ type App struct {
 	Queue     *jobs.Queue
 	Prospects *prospect.Service
 	Coupons   *coupon.Service
+	Funds     *funds.Service
 	Box       *secretbox.Box
 	Blob      blob.Store
 	Outbox    *outbox.Outbox
@@ -170,6 +172,8 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Customers = customer.NewService(a.DB, a.Clock, a.Identity, a.Queue, a.Outbox, customer.Config{
 		MaxAccountsPerMobile: cfg.MaxAccountsPerMobile, AssociationWait: cfg.AssociationWait})
 	a.Customers.Register(workers)
+	// Price inquiry may name the caller's customers as project_id.
+	a.Catalog.SetProjectOwners(a.Customers, a.Identity)
 	// Deleting a member unassigns its customers in the same transaction.
 	a.Identity.SetMemberDeleteHook(a.Customers)
 	// Binding notifications are signed with the SP key; a.SAML is built
@@ -186,10 +190,11 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Coupons = coupon.NewService(coupon.Deps{DB: a.DB, Clock: a.Clock, Identity: a.Identity,
 		Customers: a.Customers, Queue: a.Queue})
 	a.Coupons.Register(workers)
+	a.Funds = funds.NewService(funds.Deps{DB: a.DB, Clock: a.Clock, Identity: a.Identity, Outbox: a.Outbox})
 	// Ending an association or switching its type reclaims the partner's
-	// coupons in the same transaction.
-	a.Customers.SetDisassociationHook(a.Coupons)
-	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Coupons: a.Coupons, Clock: a.Clock, Log: a.Log},
+	// coupons and the customer account's balance in the same transaction.
+	a.Customers.SetDisassociationHook(disassociationHooks{a.Coupons, a.Funds})
+	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Coupons: a.Coupons, Funds: a.Funds, Clock: a.Clock, Log: a.Log},
 		cbcapi.Config{RateLimit: cfg.APIRateLimit, RateBurst: cfg.APIRateBurst})
 
 	a.Sessions = scs.New()
@@ -204,7 +209,7 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		jobs.NewCollector(a.DB))
-	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Prospects: a.Prospects, Coupons: a.Coupons, Catalog: a.Catalog, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
+	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Prospects: a.Prospects, Coupons: a.Coupons, Funds: a.Funds, Catalog: a.Catalog, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
 	if err != nil {
 		return err
 	}

@@ -128,6 +128,9 @@ func (a *App) SeedDemo(ctx context.Context) (Demo, error) {
 	if err := a.seedDemoQuotas(ctx, op.Actor(), ids); err != nil {
 		return Demo{}, err
 	}
+	if err := a.seedDemoFunds(ctx, op.Actor(), ids, out.Customers); err != nil {
+		return Demo{}, err
+	}
 	return out, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"partnercenter/internal/commerce"
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/customer"
+	"partnercenter/internal/funds"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/clock"
@@ -23,8 +24,10 @@ type Deps struct {
 	Customers *customer.Service
 	// Coupons is quotas, coupons and their records.
 	Coupons *coupon.Service
-	Clock   clock.Clock
-	Log     *slog.Logger
+	// Funds is accounts, allocations and partner-granted discounts.
+	Funds *funds.Service
+	Clock clock.Clock
+	Log   *slog.Logger
 }
 
 // Config tunes the API.

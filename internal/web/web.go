@@ -16,6 +16,7 @@ import (
 	"partnercenter/internal/commerce"
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/customer"
+	"partnercenter/internal/funds"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/notify"
 	"partnercenter/internal/platform/outbox"
@@ -34,6 +35,7 @@ type Deps struct {
 	Customers *customer.Service
 	Prospects *prospect.Service
 	Coupons   *coupon.Service
+	Funds     *funds.Service    // accounts, allocations, discounts
 	Catalog   *commerce.Catalog // the coupon form's service types
 	Outbox    *outbox.Outbox
 	Notify    *notify.Notifier
