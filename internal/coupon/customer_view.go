@@ -4,24 +4,26 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+
+	"partnercenter/internal/platform/db"
 )
 
 // CustomerCoupons lists a customer's own coupons from every partner,
 // newest first; reclaimed ones are not shown and partners' remarks never
 // are. The caller has authenticated the customer. Read-only.
 func (s *Service) CustomerCoupons(ctx context.Context, customerID string, f CustomerCouponFilter) ([]Coupon, int, error) {
-	w := (&where{}).add("k.customer_id = ?", customerID).add("k.status <> 5")
+	w := (&db.Where{}).Add("k.customer_id = ?", customerID).Add("k.status <> 5")
 	if f.CouponID != "" {
-		w.add("k.id = ?", f.CouponID)
+		w.Add("k.id = ?", f.CouponID)
 	}
 	if f.Type != nil {
-		w.add("k.type = ?", int(*f.Type))
+		w.Add("k.type = ?", int(*f.Type))
 	}
 	if f.Status != nil {
-		w.add("k.status = ?", int(*f.Status))
+		w.Add("k.status = ?", int(*f.Status))
 	}
 	if f.OrderID != "" {
-		w.add("(k.lock_order_id = ? OR EXISTS (SELECT 1 FROM coupon_usages u WHERE u.coupon_id = k.id AND u.order_id = ?))",
+		w.Add("(k.lock_order_id = ? OR EXISTS (SELECT 1 FROM coupon_usages u WHERE u.coupon_id = k.id AND u.order_id = ?))",
 			f.OrderID, f.OrderID)
 	}
 	timeRange(w, "k.created_at", f.ActiveFrom, f.ActiveTo)

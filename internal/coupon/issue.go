@@ -9,6 +9,7 @@ import (
 
 	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
+	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/ids"
 )
 
@@ -191,10 +192,10 @@ func narrow(quota Limits, in IssueRequest) (Limits, error) {
 // It returns the customers that pass, in request order, and an ItemError
 // for each that does not.
 func (s *Service) issuableCustomers(ctx context.Context, actor identity.Actor, o owner, customers []string) ([]string, []ItemError, error) {
-	w := (&where{}).add("a.partner_id = ?", o.partnerID).add("a.ended_at IS NULL")
-	w.in("a.customer_id", anys(customers))
+	w := (&db.Where{}).Add("a.partner_id = ?", o.partnerID).Add("a.ended_at IS NULL")
+	w.In("a.customer_id", anys(customers))
 	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT a.customer_id, a.type, COALESCE(c.account_manager_id, '')
-		FROM customer_associations a JOIN customers c ON c.id = a.customer_id`+w.sql(), w.args...)
+		FROM customer_associations a JOIN customers c ON c.id = a.customer_id`+w.SQL(), w.Args()...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("check customers: %w", err)
 	}

@@ -24,28 +24,28 @@ func (s *Service) ListIssued(ctx context.Context, actor identity.Actor, f Coupon
 	if err != nil {
 		return nil, 0, err
 	}
-	w := (&where{}).add("k.partner_id = ?", o.partnerID)
+	w := (&db.Where{}).Add("k.partner_id = ?", o.partnerID)
 	if !o.indirect {
-		w.scope(actor.Scope.SQL("c.account_manager_id", len(w.args)+1))
+		w.Scope(actor.Scope.SQL("c.account_manager_id", len(w.Args())+1))
 	}
 	if f.CouponID != "" {
-		w.add("k.id = ?", f.CouponID)
+		w.Add("k.id = ?", f.CouponID)
 	}
 	if f.CustomerID != "" {
-		w.add("k.customer_id = ?", f.CustomerID)
+		w.Add("k.customer_id = ?", f.CustomerID)
 	}
 	if f.OrderID != "" {
-		w.add("(k.lock_order_id = ? OR EXISTS (SELECT 1 FROM coupon_usages u WHERE u.coupon_id = k.id AND u.order_id = ?))",
+		w.Add("(k.lock_order_id = ? OR EXISTS (SELECT 1 FROM coupon_usages u WHERE u.coupon_id = k.id AND u.order_id = ?))",
 			f.OrderID, f.OrderID)
 	}
 	if f.Type != nil {
-		w.add("k.type = ?", int(*f.Type))
+		w.Add("k.type = ?", int(*f.Type))
 	}
 	if f.Status != nil {
-		w.add("k.status = ?", int(*f.Status))
+		w.Add("k.status = ?", int(*f.Status))
 	}
 	if f.QuotaID != "" {
-		w.add("k.quota_id = ?", f.QuotaID)
+		w.Add("k.quota_id = ?", f.QuotaID)
 	}
 	timeRange(w, "k.created_at", f.CreatedFrom, f.CreatedTo)
 	timeRange(w, "k.effective_at", f.EffectiveFrom, f.EffectiveTo)
@@ -53,13 +53,13 @@ func (s *Service) ListIssued(ctx context.Context, actor identity.Actor, f Coupon
 	return s.listCoupons(ctx, w, f.Offset, f.Limit)
 }
 
-func (s *Service) listCoupons(ctx context.Context, w *where, offset, limit int) ([]Coupon, int, error) {
+func (s *Service) listCoupons(ctx context.Context, w *db.Where, offset, limit int) ([]Coupon, int, error) {
 	var total int
-	if err := s.DB.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+couponFrom+w.sql(), w.args...).Scan(&total); err != nil {
+	if err := s.DB.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+couponFrom+w.SQL(), w.Args()...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count coupons: %w", err)
 	}
-	pg, args := w.page(page(offset, limit))
-	rows, err := s.DB.SQL.QueryContext(ctx, "SELECT "+couponColumns+couponFrom+w.sql()+
+	pg, args := w.Page(pageLimit(offset, limit))
+	rows, err := s.DB.SQL.QueryContext(ctx, "SELECT "+couponColumns+couponFrom+w.SQL()+
 		" ORDER BY k.created_at DESC, k.id DESC"+pg, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list coupons: %w", err)
@@ -83,9 +83,9 @@ func (s *Service) IssuedCoupon(ctx context.Context, actor identity.Actor, id str
 	if !actor.Can(identity.PermCouponIssuedView) || actor.PartnerID == "" {
 		return Coupon{}, nil, identity.ErrForbidden
 	}
-	w := (&where{}).add("k.id = ?", id).add("k.partner_id = ?", actor.PartnerID)
-	w.scope(actor.Scope.SQL("c.account_manager_id", len(w.args)+1))
-	c, err := scanCoupon(s.DB.SQL.QueryRowContext(ctx, "SELECT "+couponColumns+couponFrom+w.sql(), w.args...))
+	w := (&db.Where{}).Add("k.id = ?", id).Add("k.partner_id = ?", actor.PartnerID)
+	w.Scope(actor.Scope.SQL("c.account_manager_id", len(w.Args())+1))
+	c, err := scanCoupon(s.DB.SQL.QueryRowContext(ctx, "SELECT "+couponColumns+couponFrom+w.SQL(), w.Args()...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Coupon{}, nil, ErrCouponNotFound
 	}

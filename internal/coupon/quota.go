@@ -165,22 +165,22 @@ func (s *Service) OperatorQuotas(ctx context.Context, op identity.Actor, partner
 	if err := requireQuotaOperator(op); err != nil {
 		return nil, 0, err
 	}
-	w := &where{}
+	w := &db.Where{}
 	if partnerID != "" {
-		w.add("q.partner_id = ?", partnerID)
+		w.Add("q.partner_id = ?", partnerID)
 	}
 	return s.listQuotas(ctx, w, offset, limit)
 }
 
 // listQuotas runs a quota list query with its count.
-func (s *Service) listQuotas(ctx context.Context, w *where, offset, limit int) ([]Quota, int, error) {
+func (s *Service) listQuotas(ctx context.Context, w *db.Where, offset, limit int) ([]Quota, int, error) {
 	var total int
-	if err := s.DB.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+quotaFrom+w.sql(), w.args...).Scan(&total); err != nil {
+	if err := s.DB.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+quotaFrom+w.SQL(), w.Args()...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count quotas: %w", err)
 	}
 	offset, limit = page(offset, limit)
-	pg, args := w.page(offset, limit)
-	rows, err := s.DB.SQL.QueryContext(ctx, "SELECT "+quotaColumns+quotaFrom+w.sql()+
+	pg, args := w.Page(limit, offset)
+	rows, err := s.DB.SQL.QueryContext(ctx, "SELECT "+quotaColumns+quotaFrom+w.SQL()+
 		" ORDER BY q.created_at DESC, q.id DESC"+pg, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list quotas: %w", err)
@@ -220,15 +220,15 @@ func (s *Service) ListQuotas(ctx context.Context, actor identity.Actor, f QuotaF
 	if len(f.IDs) > 50 {
 		return nil, 0, errParam("quota_ids")
 	}
-	w := (&where{}).add("q.partner_id = ?", o.partnerID)
-	w.in("q.id", anys(f.IDs))
+	w := (&db.Where{}).Add("q.partner_id = ?", o.partnerID)
+	w.In("q.id", anys(f.IDs))
 	statuses := make([]any, len(f.Statuses))
 	for i, st := range f.Statuses {
 		statuses[i] = int(st)
 	}
-	w.in("q.status", statuses)
+	w.In("q.status", statuses)
 	if f.Type != nil {
-		w.add("q.type = ?", int(*f.Type))
+		w.Add("q.type = ?", int(*f.Type))
 	}
 	timeRange(w, "q.created_at", f.CreatedFrom, f.CreatedTo)
 	timeRange(w, "q.effective_at", f.EffectiveFrom, f.EffectiveTo)
@@ -238,12 +238,12 @@ func (s *Service) ListQuotas(ctx context.Context, actor identity.Actor, f QuotaF
 
 // timeRange adds "column > from" and "column < to" (the reference's
 // exclusive begin and end filters).
-func timeRange(w *where, column string, from, to *time.Time) {
+func timeRange(w *db.Where, column string, from, to *time.Time) {
 	if from != nil {
-		w.add(column+" > ?", from.UTC())
+		w.Add(column+" > ?", from.UTC())
 	}
 	if to != nil {
-		w.add(column+" < ?", to.UTC())
+		w.Add(column+" < ?", to.UTC())
 	}
 }
 

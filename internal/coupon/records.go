@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"partnercenter/internal/identity"
+	"partnercenter/internal/platform/db"
 )
 
 // Records lists the caller's coupon operation log (types 1–8), newest
@@ -21,36 +22,36 @@ func (s *Service) Records(ctx context.Context, actor identity.Actor, f RecordFil
 	if err != nil {
 		return nil, 0, err
 	}
-	w := (&where{}).add("r.partner_id = ?", o.partnerID)
+	w := (&db.Where{}).Add("r.partner_id = ?", o.partnerID)
 	if !o.indirect {
-		w.scope(actor.Scope.SQL("c.account_manager_id", len(w.args)+1))
+		w.Scope(actor.Scope.SQL("c.account_manager_id", len(w.Args())+1))
 	}
-	w.in("r.operation_type", anys(intsOf(f.OperationTypes)))
+	w.In("r.operation_type", anys(intsOf(f.OperationTypes)))
 	if f.QuotaID != "" {
-		w.add("r.quota_id = ?", f.QuotaID)
+		w.Add("r.quota_id = ?", f.QuotaID)
 	}
 	if f.QuotaType != nil {
-		w.add("r.quota_type = ?", int(*f.QuotaType))
+		w.Add("r.quota_type = ?", int(*f.QuotaType))
 	}
-	w.in("r.coupon_id", anys(f.CouponIDs))
+	w.In("r.coupon_id", anys(f.CouponIDs))
 	if f.CustomerID != "" {
-		w.add("r.customer_id = ?", f.CustomerID)
+		w.Add("r.customer_id = ?", f.CustomerID)
 	}
 	timeRange(w, "r.created_at", f.From, f.To)
 	if f.Succeeded != nil {
-		w.add("r.succeeded = ?", *f.Succeeded)
+		w.Add("r.succeeded = ?", *f.Succeeded)
 	}
 	if f.Operator != "" {
-		w.add("r.operator = ?", f.Operator)
+		w.Add("r.operator = ?", f.Operator)
 	}
 	const from = " FROM coupon_records r LEFT JOIN customers c ON c.id = r.customer_id"
 	var total int
-	if err := s.DB.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.sql(), w.args...).Scan(&total); err != nil {
+	if err := s.DB.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.SQL(), w.Args()...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count coupon records: %w", err)
 	}
-	pg, args := w.page(page(f.Offset, f.Limit))
+	pg, args := w.Page(pageLimit(f.Offset, f.Limit))
 	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT r.id, r.operation_type, r.quota_id, r.quota_type, r.coupon_id,
-		r.customer_id, r.amount, r.operator, r.created_at, r.succeeded, r.remark`+from+w.sql()+
+		r.customer_id, r.amount, r.operator, r.created_at, r.succeeded, r.remark`+from+w.SQL()+
 		" ORDER BY r.created_at DESC, r.id DESC"+pg, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list coupon records: %w", err)
@@ -84,28 +85,28 @@ func (s *Service) QuotaRecords(ctx context.Context, actor identity.Actor, f Quot
 	if err := requireDistributor(actor, identity.PermCouponQuotaView); err != nil {
 		return nil, 0, err
 	}
-	w := (&where{}).add("r.partner_id = ?", actor.PartnerID)
+	w := (&db.Where{}).Add("r.partner_id = ?", actor.PartnerID)
 	if f.IndirectPartnerID != "" {
-		w.add("r.reseller_id = ?", f.IndirectPartnerID)
+		w.Add("r.reseller_id = ?", f.IndirectPartnerID)
 	}
 	if f.QuotaID != "" {
-		w.add("r.quota_id = ?", f.QuotaID)
+		w.Add("r.quota_id = ?", f.QuotaID)
 	}
 	if f.ParentQuotaID != nil {
-		w.add("r.parent_quota_id = ?", *f.ParentQuotaID)
+		w.Add("r.parent_quota_id = ?", *f.ParentQuotaID)
 	}
 	if f.OperationType != nil {
-		w.add("r.operation_type = ?", int(*f.OperationType))
+		w.Add("r.operation_type = ?", int(*f.OperationType))
 	}
 	timeRange(w, "r.created_at", f.From, f.To)
 	const from = " FROM quota_records r JOIN partners p ON p.id = r.reseller_id"
 	var total int
-	if err := s.DB.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.sql(), w.args...).Scan(&total); err != nil {
+	if err := s.DB.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.SQL(), w.Args()...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count quota records: %w", err)
 	}
-	pg, args := w.page(page(f.Offset, f.Limit))
+	pg, args := w.Page(pageLimit(f.Offset, f.Limit))
 	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT r.id, r.quota_id, r.parent_quota_id, r.reseller_id, p.name,
-		p.domain_name, r.operation_type, r.amount, r.operator, r.created_at, r.succeeded, r.remark`+from+w.sql()+
+		p.domain_name, r.operation_type, r.amount, r.operator, r.created_at, r.succeeded, r.remark`+from+w.SQL()+
 		" ORDER BY r.created_at DESC, r.id DESC"+pg, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list quota records: %w", err)

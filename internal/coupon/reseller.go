@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"partnercenter/internal/identity"
+	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/ids"
 	"partnercenter/internal/platform/money"
 )
@@ -52,9 +53,9 @@ func (s *Service) IssueQuotaToResellers(ctx context.Context, actor identity.Acto
 	if !actor.Can(issuePerm(parent.Type)) {
 		return nil, nil, identity.ErrForbidden
 	}
-	w := (&where{}).add("parent_id = ?", actor.PartnerID).add("type = ?", string(identity.CloudReseller))
-	w.in("id", anys(resellers))
-	rows, err := s.DB.SQL.QueryContext(ctx, "SELECT id FROM partners"+w.sql(), w.args...)
+	w := (&db.Where{}).Add("parent_id = ?", actor.PartnerID).Add("type = ?", string(identity.CloudReseller))
+	w.In("id", anys(resellers))
+	rows, err := s.DB.SQL.QueryContext(ctx, "SELECT id FROM partners"+w.SQL(), w.Args()...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("check resellers: %w", err)
 	}
@@ -246,15 +247,15 @@ func (s *Service) ListIssuedQuotas(ctx context.Context, actor identity.Actor, f 
 	if err := requireDistributor(actor, identity.PermCouponQuotaView); err != nil {
 		return nil, 0, err
 	}
-	w := (&where{}).add("q.parent_quota_id IN (SELECT id FROM coupon_quotas WHERE partner_id = ?)", actor.PartnerID)
+	w := (&db.Where{}).Add("q.parent_quota_id IN (SELECT id FROM coupon_quotas WHERE partner_id = ?)", actor.PartnerID)
 	if f.QuotaID != "" {
-		w.add("q.id = ?", f.QuotaID)
+		w.Add("q.id = ?", f.QuotaID)
 	}
 	if f.IndirectPartnerID != "" {
-		w.add("q.partner_id = ?", f.IndirectPartnerID)
+		w.Add("q.partner_id = ?", f.IndirectPartnerID)
 	}
 	if f.ParentQuotaID != nil {
-		w.add("q.parent_quota_id = ?", *f.ParentQuotaID)
+		w.Add("q.parent_quota_id = ?", *f.ParentQuotaID)
 	}
 	return s.listQuotas(ctx, w, f.Offset, f.Limit)
 }

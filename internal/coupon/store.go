@@ -169,6 +169,21 @@ func page(offset, limit int) (int, int) {
 	return max(offset, 0), min(limit, 1000)
 }
 
+// pageLimit is page's result in the order db.Where.Page takes it.
+func pageLimit(offset, limit int) (int, int) {
+	offset, limit = page(offset, limit)
+	return limit, offset
+}
+
+// anys converts a list for db.Where.In.
+func anys[T any](in []T) []any {
+	out := make([]any, len(in))
+	for i, v := range in {
+		out[i] = v
+	}
+	return out
+}
+
 // quotaUsable reports whether a quota may take money back: not invalid or
 // reclaimed, and not past its expiry. Frozen and adjusting quotas still
 // hold what returns to them.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"partnercenter/internal/platform/db"
-
 	"partnercenter/internal/platform/money"
 )
 

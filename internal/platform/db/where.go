@@ -20,10 +20,49 @@ func NewWhere(cond string, arg any) *Where {
 	return w.Add(cond, arg)
 }
 
-// Add appends a condition whose every "?" stands for arg.
-func (w *Where) Add(cond string, arg any) *Where {
-	w.args = append(w.args, arg)
-	w.conds = append(w.conds, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(w.args))))
+// Add appends a condition. With one argument every "?" stands for it
+// (one value compared with several columns); with several, the i-th "?"
+// stands for args[i] (ranges, IN lists).
+func (w *Where) Add(cond string, args ...any) *Where {
+	if len(args) == 1 {
+		w.args = append(w.args, args[0])
+		w.conds = append(w.conds, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(w.args))))
+		return w
+	}
+	var b strings.Builder
+	i := 0
+	for _, r := range cond {
+		if r == '?' && i < len(args) {
+			w.args = append(w.args, args[i])
+			i++
+			fmt.Fprintf(&b, "$%d", len(w.args))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	w.conds = append(w.conds, b.String())
+	return w
+}
+
+// In appends "column IN (...)" for vals; nothing for an empty list.
+func (w *Where) In(column string, vals []any) *Where {
+	switch len(vals) {
+	case 0:
+		return w
+	case 1:
+		return w.Add(column+" = ?", vals[0])
+	}
+	return w.Add(column+" IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")", vals...)
+}
+
+// Scope appends a condition already numbered from the next argument, with
+// its arguments: what identity.Scope.SQL(column, len(w.Args())+1) returns.
+func (w *Where) Scope(cond string, args []any) *Where {
+	if cond == "" {
+		return w
+	}
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
 	return w
 }
 

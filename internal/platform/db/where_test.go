@@ -21,3 +21,22 @@ func TestWhere(t *testing.T) {
 		t.Fatalf("empty filter gave %q", got)
 	}
 }
+
+func TestWhereArgumentsInOrder(t *testing.T) {
+	w := NewWhere("partner_id = ?", "p1").
+		Add("created_at BETWEEN ? AND ?", 1, 2).
+		In("status", []any{"a", "b", "c"}).
+		In("type", []any{7}).
+		In("kind", nil).
+		Scope("c.manager_id = $8", []any{"m1"})
+	want := ` WHERE partner_id = $1 AND created_at BETWEEN $2 AND $3 AND status IN ($4, $5, $6) AND type = $7 AND c.manager_id = $8`
+	if got := w.SQL(); got != want {
+		t.Fatalf("SQL:\n got %s\nwant %s", got, want)
+	}
+	if want := []any{"p1", 1, 2, "a", "b", "c", 7, "m1"}; !reflect.DeepEqual(w.Args(), want) {
+		t.Fatalf("args %v, want %v", w.Args(), want)
+	}
+	if (&Where{}).Scope("", nil).SQL() != "" {
+		t.Fatal("an empty scope added a condition")
+	}
+}
