@@ -26,7 +26,7 @@ func (s *Service) CustomerCoupons(ctx context.Context, customerID string, f Cust
 		w.Add("(k.lock_order_id = ? OR EXISTS (SELECT 1 FROM coupon_usages u WHERE u.coupon_id = k.id AND u.order_id = ?))",
 			f.OrderID, f.OrderID)
 	}
-	timeRange(w, "k.created_at", f.ActiveFrom, f.ActiveTo)
+	w.TimeRange("k.created_at", f.ActiveFrom, f.ActiveTo)
 	cs, total, err := s.listCoupons(ctx, w, f.Offset, f.Limit)
 	for i := range cs {
 		cs[i].Remark = ""

@@ -47,9 +47,9 @@ func (s *Service) ListIssued(ctx context.Context, actor identity.Actor, f Coupon
 	if f.QuotaID != "" {
 		w.Add("k.quota_id = ?", f.QuotaID)
 	}
-	timeRange(w, "k.created_at", f.CreatedFrom, f.CreatedTo)
-	timeRange(w, "k.effective_at", f.EffectiveFrom, f.EffectiveTo)
-	timeRange(w, "k.expires_at", f.ExpiresFrom, f.ExpiresTo)
+	w.TimeRange("k.created_at", f.CreatedFrom, f.CreatedTo)
+	w.TimeRange("k.effective_at", f.EffectiveFrom, f.EffectiveTo)
+	w.TimeRange("k.expires_at", f.ExpiresFrom, f.ExpiresTo)
 	return s.listCoupons(ctx, w, f.Offset, f.Limit)
 }
 

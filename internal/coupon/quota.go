@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"partnercenter/internal/identity"
 	"partnercenter/internal/platform/db"
@@ -230,21 +229,10 @@ func (s *Service) ListQuotas(ctx context.Context, actor identity.Actor, f QuotaF
 	if f.Type != nil {
 		w.Add("q.type = ?", int(*f.Type))
 	}
-	timeRange(w, "q.created_at", f.CreatedFrom, f.CreatedTo)
-	timeRange(w, "q.effective_at", f.EffectiveFrom, f.EffectiveTo)
-	timeRange(w, "q.expires_at", f.ExpiresFrom, f.ExpiresTo)
+	w.TimeRange("q.created_at", f.CreatedFrom, f.CreatedTo)
+	w.TimeRange("q.effective_at", f.EffectiveFrom, f.EffectiveTo)
+	w.TimeRange("q.expires_at", f.ExpiresFrom, f.ExpiresTo)
 	return s.listQuotas(ctx, w, f.Offset, f.Limit)
-}
-
-// timeRange adds "column > from" and "column < to" (the reference's
-// exclusive begin and end filters).
-func timeRange(w *db.Where, column string, from, to *time.Time) {
-	if from != nil {
-		w.Add(column+" > ?", from.UTC())
-	}
-	if to != nil {
-		w.Add(column+" < ?", to.UTC())
-	}
 }
 
 // Quota returns one of the caller's quotas, or for a distributor one of its

@@ -37,7 +37,7 @@ func (s *Service) Records(ctx context.Context, actor identity.Actor, f RecordFil
 	if f.CustomerID != "" {
 		w.Add("r.customer_id = ?", f.CustomerID)
 	}
-	timeRange(w, "r.created_at", f.From, f.To)
+	w.TimeRange("r.created_at", f.From, f.To)
 	if f.Succeeded != nil {
 		w.Add("r.succeeded = ?", *f.Succeeded)
 	}
@@ -98,7 +98,7 @@ func (s *Service) QuotaRecords(ctx context.Context, actor identity.Actor, f Quot
 	if f.OperationType != nil {
 		w.Add("r.operation_type = ?", int(*f.OperationType))
 	}
-	timeRange(w, "r.created_at", f.From, f.To)
+	w.TimeRange("r.created_at", f.From, f.To)
 	const from = " FROM quota_records r JOIN partners p ON p.id = r.reseller_id"
 	var total int
 	if err := s.DB.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+from+w.SQL(), w.Args()...).Scan(&total); err != nil {

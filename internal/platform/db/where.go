@@ -3,6 +3,7 @@ package db
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Where builds the filter of a list query: AND-ed conditions with numbered
@@ -63,6 +64,18 @@ func (w *Where) Scope(cond string, args []any) *Where {
 	}
 	w.conds = append(w.conds, cond)
 	w.args = append(w.args, args...)
+	return w
+}
+
+// TimeRange bounds column by from and to, both exclusive as Huawei's
+// "begin" and "end" filters read; a nil bound does not filter.
+func (w *Where) TimeRange(column string, from, to *time.Time) *Where {
+	if from != nil {
+		w.Add(column+" > ?", from.UTC())
+	}
+	if to != nil {
+		w.Add(column+" < ?", to.UTC())
+	}
 	return w
 }
 

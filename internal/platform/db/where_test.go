@@ -3,6 +3,7 @@ package db
 import (
 	"reflect"
 	"testing"
+	"time"
 )
 
 func TestWhere(t *testing.T) {
@@ -38,5 +39,16 @@ func TestWhereArgumentsInOrder(t *testing.T) {
 	}
 	if (&Where{}).Scope("", nil).SQL() != "" {
 		t.Fatal("an empty scope added a condition")
+	}
+}
+
+func TestWhereTimeRange(t *testing.T) {
+	from := time.Date(2026, 1, 1, 8, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	w := (&Where{}).TimeRange("a", &from, nil).TimeRange("b", nil, &from).TimeRange("c", nil, nil)
+	if got, want := w.SQL(), " WHERE a > $1 AND b < $2"; got != want {
+		t.Fatalf("SQL %q, want %q", got, want)
+	}
+	if got := w.Args()[0].(time.Time); got.Location() != time.UTC || !got.Equal(from) {
+		t.Fatalf("bound %v, want %v in UTC", got, from)
 	}
 }
