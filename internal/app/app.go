@@ -29,6 +29,7 @@ import (
 	"partnercenter/internal/funds"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/notify"
+	"partnercenter/internal/order"
 	"partnercenter/internal/platform/blob"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
@@ -51,6 +52,7 @@ type App struct {
 	Queue     *jobs.Queue
 	Prospects *prospect.Service
 	Coupons   *coupon.Service
+	Orders    *order.Service
 	Funds     *funds.Service
 	Box       *secretbox.Box
 	Blob      blob.Store
@@ -155,6 +157,7 @@ func (a *App) build(ctx context.Context, o options) error {
 	// workers are added with the services below.
 	periodic = append(periodic, prospect.PeriodicJobs()...)
 	periodic = append(periodic, coupon.PeriodicJobs()...)
+	periodic = append(periodic, order.PeriodicJobs()...)
 
 	// The queue must exist before the outbox (which enqueues) and the outbox
 	// before the queue's workers run; River lets workers be added until Start.
@@ -190,11 +193,16 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Coupons = coupon.NewService(coupon.Deps{DB: a.DB, Clock: a.Clock, Identity: a.Identity,
 		Customers: a.Customers, Queue: a.Queue})
 	a.Coupons.Register(workers)
+	// Customers' orders are priced from the catalogue; the deadline job
+	// cancels those left unpaid.
+	a.Orders = order.NewService(order.Deps{DB: a.DB, Clock: a.Clock, Identity: a.Identity, Catalog: a.Catalog,
+		Coupons: a.Coupons}, order.Config{})
+	a.Orders.Register(workers)
 	a.Funds = funds.NewService(funds.Deps{DB: a.DB, Clock: a.Clock, Identity: a.Identity, Outbox: a.Outbox})
 	// Ending an association or switching its type reclaims the partner's
 	// coupons and the customer account's balance in the same transaction.
 	a.Customers.SetDisassociationHook(disassociationHooks{a.Coupons, a.Funds})
-	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Coupons: a.Coupons, Funds: a.Funds, Clock: a.Clock, Log: a.Log},
+	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Coupons: a.Coupons, Funds: a.Funds, Orders: a.Orders, Clock: a.Clock, Log: a.Log},
 		cbcapi.Config{RateLimit: cfg.APIRateLimit, RateBurst: cfg.APIRateBurst})
 
 	a.Sessions = scs.New()
@@ -209,7 +217,7 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		jobs.NewCollector(a.DB))
-	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Prospects: a.Prospects, Coupons: a.Coupons, Funds: a.Funds, Catalog: a.Catalog, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
+	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Prospects: a.Prospects, Coupons: a.Coupons, Funds: a.Funds, Orders: a.Orders, Catalog: a.Catalog, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
 	if err != nil {
 		return err
 	}

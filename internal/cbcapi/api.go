@@ -11,6 +11,7 @@ import (
 	"partnercenter/internal/customer"
 	"partnercenter/internal/funds"
 	"partnercenter/internal/identity"
+	"partnercenter/internal/order"
 	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/httpx"
@@ -26,8 +27,10 @@ type Deps struct {
 	Coupons *coupon.Service
 	// Funds is accounts, allocations and partner-granted discounts.
 	Funds *funds.Service
-	Clock clock.Clock
-	Log   *slog.Logger
+	// Orders is customers' yearly/monthly orders.
+	Orders *order.Service
+	Clock  clock.Clock
+	Log    *slog.Logger
 }
 
 // Config tunes the API.

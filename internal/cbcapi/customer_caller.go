@@ -3,6 +3,7 @@ package cbcapi
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"partnercenter/internal/identity"
@@ -22,13 +23,15 @@ const CustomerCaller = "customer"
 // documentation writes BPC_ITEM_…_030102|…_030103.
 func AnyOf(codes ...string) string { return strings.Join(codes, "|") }
 
-// allows reports whether actor may call the route.
+// allows reports whether actor may call the route. A route whose items
+// include CustomerCaller (AnyOf(CustomerCaller, identity.PermX)) serves
+// customers with their own keys and partners holding the other items.
 func (rt Route) allows(actor identity.Actor) bool {
-	if rt.Perm == CustomerCaller || actor.Kind == identity.ActorCustomer {
-		return rt.Perm == CustomerCaller && actor.Kind == identity.ActorCustomer
+	if actor.Kind == identity.ActorCustomer {
+		return slices.Contains(strings.Split(rt.Perm, "|"), CustomerCaller)
 	}
 	for code := range strings.SplitSeq(rt.Perm, "|") {
-		if actor.Can(code) {
+		if code != CustomerCaller && actor.Can(code) {
 			return true
 		}
 	}

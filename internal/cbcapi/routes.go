@@ -33,6 +33,7 @@ func (a *API) routes() []Route {
 	all = append(all, a.coreRoutes()...)
 	all = append(all, a.ratingRoutes()...)
 	all = append(all, a.fundsRoutes()...)
+	all = append(all, a.orderRoutes()...)
 	return all
 }
 

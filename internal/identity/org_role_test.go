@@ -35,7 +35,7 @@ func TestPresetRoles(t *testing.T) {
 				identity.PermCustomerReport, identity.PermCouponQuotaView, identity.PermCouponIssuedView, identity.PermCatalogView},
 			[]string{identity.PermVoucherIssue, identity.PermOrgMemberManage}},
 		{identity.PresetAccountManager, "客户经理", "Account manager",
-			[]string{identity.PermCustomerList, identity.PermCustomerReport, identity.PermCatalogView},
+			[]string{identity.PermCustomerList, identity.PermCustomerReport, identity.PermCatalogView, identity.PermOrderView},
 			[]string{identity.PermVoucherIssue, identity.PermCashCouponIssue, identity.PermCouponReclaim,
 				identity.PermCouponQuotaView, identity.PermCustomerAssign}},
 	}

@@ -116,6 +116,7 @@ func (s *Server) routes() []route {
 	all = append(all, s.resellerRoutes()...)
 	all = append(all, s.catalogRoutes()...)
 	all = append(all, s.fundsRoutes()...)
+	all = append(all, s.orderRoutes()...)
 	return all
 }
 

@@ -26,6 +26,7 @@ var subNavs = []subNav{
 		{navItem: navItem{Key: "nav.sales.cash_coupons", Href: "/sales/coupons/cash"}},
 		{navItem: navItem{Key: "nav.sales.resellers", Href: "/sales/resellers"}, distributors: true},
 		{navItem: navItem{Key: "funds.nav.discounts", Href: "/sales/customers/discounts"}},
+		{navItem: navItem{Key: "orders.nav.sales", Href: "/sales/orders"}},
 		{navItem: navItem{Key: "funds.nav.funds", Href: "/sales/funds"}},
 	}},
 }

@@ -19,6 +19,7 @@ import (
 	"partnercenter/internal/funds"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/notify"
+	"partnercenter/internal/order"
 	"partnercenter/internal/platform/outbox"
 	"partnercenter/internal/prospect"
 )
@@ -36,6 +37,7 @@ type Deps struct {
 	Prospects *prospect.Service
 	Coupons   *coupon.Service
 	Funds     *funds.Service    // accounts, allocations, discounts
+	Orders    *order.Service    // customers' orders
 	Catalog   *commerce.Catalog // the coupon form's service types
 	Outbox    *outbox.Outbox
 	Notify    *notify.Notifier
