@@ -98,7 +98,7 @@ func TestCreateMember(t *testing.T) {
 		t.Run("OKByMemberManager", func(t *testing.T) {
 			o := mustOrg(t, f)
 			mgr := mustOrgRole(t, o, "HR", identity.PermOrgMemberManage, identity.PermCustomerList,
-				identity.PermCustomerReport, identity.PermCatalogView)
+				identity.PermCustomerReport, identity.PermCatalogView, identity.PermOrderView)
 			_, actor := mustOrgMemberActor(t, o, mgr.ID)
 			_, _, err := o.svc.CreateMember(ctx, actor, identity.NewMember{AccountName: "am", Roles: []string{identity.PresetAccountManager}})
 			assertErr(t, err, nil)

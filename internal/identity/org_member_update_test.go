@@ -106,7 +106,7 @@ func TestUpdateMember(t *testing.T) {
 		t.Run("ErrMemberExceedsOwn", func(t *testing.T) {
 			o := mustOrg(t, f)
 			hr := mustOrgRole(t, o, "HR", identity.PermOrgMemberManage, identity.PermCatalogView,
-				identity.PermCustomerList, identity.PermCustomerReport)
+				identity.PermCustomerList, identity.PermCustomerReport, identity.PermOrderView)
 			_, actor := mustOrgMemberActor(t, o, hr.ID)
 			admin, _ := mustOrgMember(t, o, "", identity.PresetAdmin)
 			_, err := o.svc.UpdateMember(ctx, actor, admin.ID, identity.MemberUpdate{DisplayName: orgPtr("x")})
