@@ -84,7 +84,8 @@ func TestCustomerOrders(t *testing.T) {
 	t.Run("OK/Placed", func(t *testing.T) {
 		resp, body := b.get("/customer/orders/" + id + "?placed=1")
 		mustStatus(t, resp, body, http.StatusOK, tr(i18n.ZH, "orders.notice.placed"), `id="order-official">¥193.20`,
-			tr(i18n.ZH, "orders.status.6"), "s2.small.1.linux", `id="order-cancel"`, `id="order-deadline"`)
+			tr(i18n.ZH, "orders.status.6"), "s2.small.1.linux", `id="order-cancel"`, `id="order-deadline"`,
+			`class="num line-amount">¥193.20`)
 	})
 	t.Run("OK/List", func(t *testing.T) {
 		resp, body := b.get("/customer/orders?status=6")

@@ -46,7 +46,8 @@ func TestSalesOrders(t *testing.T) {
 	})
 	t.Run("OK/Detail", func(t *testing.T) {
 		resp, body := b.get("/sales/orders/" + id)
-		mustStatus(t, resp, body, http.StatusOK, `id="order-official">¥322.00`, "s2.small.1.linux", tr(i18n.ZH, "orders.status.6"))
+		mustStatus(t, resp, body, http.StatusOK, `id="order-official">¥322.00`, "s2.small.1.linux", tr(i18n.ZH, "orders.status.6"),
+			`id="order-lines"`, `class="order-line"`)
 		if strings.Contains(body, `id="order-cancel"`) {
 			t.Error("partner offered to cancel the customer's order")
 		}
