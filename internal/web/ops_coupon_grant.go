@@ -32,7 +32,7 @@ type opsQuotaGrantData struct {
 	Partners     []identity.Partner
 	ServiceTypes []commerce.ServiceType
 	Products     []opsProductGroup
-	Regions      []string
+	Regions      []commerce.Region
 	OrderTypes   []coupon.OrderType
 }
 
@@ -89,7 +89,10 @@ func (s *Server) opsQuotaNew(w http.ResponseWriter, r *http.Request) {
 // renderOpsQuotaForm shows the grant form with form's input and err, if any.
 func (s *Server) renderOpsQuotaForm(w http.ResponseWriter, r *http.Request, form opsQuotaGrantForm, formErr error) {
 	ctx, lang := r.Context(), langOf(r)
-	data := opsQuotaGrantData{Form: form, Regions: opsCouponRegions, OrderTypes: opsCouponOrderTypes}
+	data := opsQuotaGrantData{Form: form, OrderTypes: opsCouponOrderTypes}
+	if s.Catalog != nil {
+		data.Regions = s.Catalog.Regions(ctx, lang)
+	}
 	var err error
 	data.Partners, err = s.opsQuotaPartners(ctx, mustActor(r))
 	if err == nil {

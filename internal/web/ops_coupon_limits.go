@@ -10,14 +10,6 @@ import (
 	"partnercenter/internal/platform/i18n"
 )
 
-// opsCouponRegions are the region codes a quota may be limited to, in the
-// order the grant form offers them; each is named by the message
-// "couponops.region.<code>". Region codes are Huawei Cloud's own.
-var opsCouponRegions = []string{
-	"cn-north-4", "cn-north-1", "cn-north-9", "cn-east-3", "cn-east-2",
-	"cn-south-1", "cn-southwest-2", "ap-southeast-1", "ap-southeast-3",
-}
-
 // opsCouponOrderTypes are the order kinds in form order.
 var opsCouponOrderTypes = []coupon.OrderType{coupon.OrderNew, coupon.OrderRenew, coupon.OrderChange}
 
@@ -28,16 +20,16 @@ type opsLimitLine struct {
 	Value string
 }
 
-// opsCatalogNames names service types and products (resource types) by code
-// in one language, for showing limits.
+// opsCatalogNames names service types, products (resource types) and
+// regions by code in one language, for showing limits.
 type opsCatalogNames struct {
-	services, products map[string]string
+	services, products, regions map[string]string
 }
 
 // opsCatalogNames reads the catalogue's names in lang; codes it does not know
 // are shown as they are.
 func (s *Server) opsCatalogNames(ctx context.Context, lang i18n.Lang) opsCatalogNames {
-	n := opsCatalogNames{services: map[string]string{}, products: map[string]string{}}
+	n := opsCatalogNames{services: map[string]string{}, products: map[string]string{}, regions: map[string]string{}}
 	if s.Catalog == nil {
 		return n
 	}
@@ -50,6 +42,9 @@ func (s *Server) opsCatalogNames(ctx context.Context, lang i18n.Lang) opsCatalog
 		for _, rt := range list {
 			n.products[rt.Code] = rt.Name
 		}
+	}
+	for _, r := range s.Catalog.Regions(ctx, lang) {
+		n.regions[r.Code] = r.Name
 	}
 	return n
 }
@@ -86,7 +81,7 @@ func opsDescribeLimits(lang i18n.Lang, names opsCatalogNames, l coupon.Limits, c
 	lines := []opsLimitLine{
 		{"service_types", t("couponops.limit.service_types"), join(l.ServiceTypes, func(c string) string { return opsNameOr(names.services, c) })},
 		{"products", t("couponops.limit.products"), join(l.ProductIDs, func(c string) string { return opsNameOr(names.products, c) })},
-		{"regions", t("couponops.limit.regions"), join(l.Regions, func(c string) string { return opsRegionName(lang, c) })},
+		{"regions", t("couponops.limit.regions"), join(l.Regions, func(c string) string { return opsNameOr(names.regions, c) })},
 		{"min_order", t("couponops.limit.min_order"), t("couponops.limit.none")},
 		{"order_types", t("couponops.limit.order_types"), join(orderTypes, func(c string) string { return t("couponops.order_type." + c) })},
 	}
@@ -101,16 +96,6 @@ func opsDescribeLimits(lang i18n.Lang, names opsCatalogNames, l coupon.Limits, c
 		lines = append(lines, share)
 	}
 	return lines
-}
-
-// opsRegionName names a region code in lang, or shows the code when the
-// region is not one the console knows.
-func opsRegionName(lang i18n.Lang, code string) string {
-	key := "couponops.region." + code
-	if !i18n.Has(key) {
-		return code
-	}
-	return view{Lang: lang}.T(key)
 }
 
 // opsProductGroup is a service type with its products, for the grant form.

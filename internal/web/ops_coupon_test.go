@@ -76,7 +76,7 @@ func TestOpsQuotas(t *testing.T) {
 		resp, body := ops.get("/ops/quotas/new")
 		mustStatus(t, resp, body, http.StatusOK, `id="quota-form"`, `value="`+spID+`"`, `value="`+distID+`"`,
 			"弹性云服务器", `value="hws.service.type.ec2"`, "云主机", `value="hws.resource.type.vm"`,
-			tr(i18n.ZH, "couponops.region.cn-north-4"), tr(i18n.ZH, "couponops.order_type.renew"),
+			"华北-北京四", tr(i18n.ZH, "couponops.order_type.renew"),
 			tr(i18n.ZH, "couponops.quota_type.1"), "CNY")
 		// Quotas go to solution providers and distributors only.
 		if strings.Contains(body, `value="`+resellerID+`"`) {
@@ -100,7 +100,7 @@ func TestOpsQuotas(t *testing.T) {
 		resp, body = ops.get("/ops/quotas?granted=1&partner_id=" + spID)
 		mustStatus(t, resp, body, http.StatusOK, tr(i18n.ZH, "couponops.quota.granted"), "1000.50 CNY",
 			tr(i18n.ZH, "couponops.quota_type.1"), tr(i18n.ZH, "couponops.quota_status.0"),
-			"弹性云服务器、云硬盘", "云主机", tr(i18n.ZH, "couponops.region.cn-north-4"),
+			"弹性云服务器、云硬盘", "云主机", "华北-北京四",
 			tr(i18n.ZH, "couponops.limit.min_order_value", "amount", "100.00"),
 			tr(i18n.ZH, "couponops.order_type.new")+"、"+tr(i18n.ZH, "couponops.order_type.renew"), "50%")
 		quotas, total, err := s.app.Coupons.OperatorQuotas(t.Context(), admin, spID, 0, 10)
