@@ -30,6 +30,7 @@ import (
 	"partnercenter/internal/identity"
 	"partnercenter/internal/notify"
 	"partnercenter/internal/order"
+	"partnercenter/internal/payment"
 	"partnercenter/internal/platform/blob"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
@@ -53,6 +54,7 @@ type App struct {
 	Prospects *prospect.Service
 	Coupons   *coupon.Service
 	Orders    *order.Service
+	Payments  *payment.Service
 	Funds     *funds.Service
 	Box       *secretbox.Box
 	Blob      blob.Store
@@ -202,7 +204,10 @@ func (a *App) build(ctx context.Context, o options) error {
 	// Ending an association or switching its type reclaims the partner's
 	// coupons and the customer account's balance in the same transaction.
 	a.Customers.SetDisassociationHook(disassociationHooks{a.Coupons, a.Funds})
-	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Coupons: a.Coupons, Funds: a.Funds, Orders: a.Orders, Clock: a.Clock, Log: a.Log},
+	// Paying orders; a cancelled order releases the coupons locked to it.
+	a.Payments = payment.NewService(payment.Deps{DB: a.DB, Clock: a.Clock, Orders: a.Orders, Coupons: a.Coupons, Funds: a.Funds})
+	a.Orders.SetCancelHook(a.Payments)
+	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Coupons: a.Coupons, Funds: a.Funds, Orders: a.Orders, Payments: a.Payments, Clock: a.Clock, Log: a.Log},
 		cbcapi.Config{RateLimit: cfg.APIRateLimit, RateBurst: cfg.APIRateBurst})
 
 	a.Sessions = scs.New()
@@ -217,7 +222,7 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		jobs.NewCollector(a.DB))
-	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Prospects: a.Prospects, Coupons: a.Coupons, Funds: a.Funds, Orders: a.Orders, Catalog: a.Catalog, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
+	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Prospects: a.Prospects, Coupons: a.Coupons, Funds: a.Funds, Orders: a.Orders, Payments: a.Payments, Catalog: a.Catalog, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
 	if err != nil {
 		return err
 	}

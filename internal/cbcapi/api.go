@@ -12,6 +12,7 @@ import (
 	"partnercenter/internal/funds"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/order"
+	"partnercenter/internal/payment"
 	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/httpx"
@@ -29,8 +30,10 @@ type Deps struct {
 	Funds *funds.Service
 	// Orders is customers' yearly/monthly orders.
 	Orders *order.Service
-	Clock  clock.Clock
-	Log    *slog.Logger
+	// Payments pays customers' pending orders.
+	Payments *payment.Service
+	Clock    clock.Clock
+	Log      *slog.Logger
 }
 
 // Config tunes the API.

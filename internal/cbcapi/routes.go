@@ -34,6 +34,7 @@ func (a *API) routes() []Route {
 	all = append(all, a.ratingRoutes()...)
 	all = append(all, a.fundsRoutes()...)
 	all = append(all, a.orderRoutes()...)
+	all = append(all, a.payRoutes()...)
 	return all
 }
 

@@ -117,6 +117,7 @@ func (s *Server) routes() []route {
 	all = append(all, s.catalogRoutes()...)
 	all = append(all, s.fundsRoutes()...)
 	all = append(all, s.orderRoutes()...)
+	all = append(all, s.payRoutes()...)
 	return all
 }
 

@@ -20,6 +20,7 @@ import (
 	"partnercenter/internal/identity"
 	"partnercenter/internal/notify"
 	"partnercenter/internal/order"
+	"partnercenter/internal/payment"
 	"partnercenter/internal/platform/outbox"
 	"partnercenter/internal/prospect"
 )
@@ -38,6 +39,7 @@ type Deps struct {
 	Coupons   *coupon.Service
 	Funds     *funds.Service    // accounts, allocations, discounts
 	Orders    *order.Service    // customers' orders
+	Payments  *payment.Service  // paying orders
 	Catalog   *commerce.Catalog // the coupon form's service types
 	Outbox    *outbox.Outbox
 	Notify    *notify.Notifier

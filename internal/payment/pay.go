@@ -1,0 +1,296 @@
+package payment
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"partnercenter/internal/coupon"
+	"partnercenter/internal/funds"
+	"partnercenter/internal/order"
+	"partnercenter/internal/platform/db"
+	"partnercenter/internal/platform/money"
+)
+
+// Explain prices a pending order of the customer's without paying it:
+// each step, and for every benefit the customer holds whether it applies
+// and why not. Chosen benefits that do not apply are reported, not
+// refused. Errors: CBC.0100 naming the field, order.ErrNotFound. Read-only.
+func (s *Service) Explain(ctx context.Context, customerID string, req Request) (Explanation, error) {
+	if err := req.Validate(); err != nil {
+		return Explanation{}, err
+	}
+	o, lines, _, err := s.Orders.Details(ctx, order.CustomerViewer(customerID), req.OrderID, "", 0, order.MaxItems)
+	if err != nil {
+		return Explanation{}, err
+	}
+	held, _, err := s.Coupons.CustomerCoupons(ctx, customerID, coupon.CustomerCouponFilter{Limit: 100})
+	if err != nil {
+		return Explanation{}, err
+	}
+	in := input{order: o, lines: lines, req: req, now: s.Clock.Now().UTC()}
+	in.coupons = orderCoupons(held, req.CouponIDs)
+	if err := s.checkHeld(in); err != nil {
+		return Explanation{}, err
+	}
+	d, ok, err := s.Funds.CurrentDiscount(ctx, s.DB.SQL, customerID, in.now)
+	if err != nil {
+		return Explanation{}, err
+	}
+	if ok {
+		in.discount = &d
+	}
+	if err := checkDiscount(in); err != nil {
+		return Explanation{}, err
+	}
+	ex, _ := compute(in)
+	bal, err := s.balance(ctx, customerID)
+	ex.Balance = bal
+	return ex, err
+}
+
+func (s *Service) balance(ctx context.Context, customerID string) (money.Amount, error) {
+	var b money.Amount
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		b, err = s.Funds.CustomerBalanceTx(ctx, tx, customerID)
+		return err
+	})
+	return b, err
+}
+
+// orderCoupons puts the chosen coupons first, in request order, then the
+// others; used-up coupons are left out unless chosen.
+func orderCoupons(held []coupon.Coupon, chosenIDs []string) []coupon.Coupon {
+	var out []coupon.Coupon
+	for _, id := range chosenIDs {
+		for _, c := range held {
+			if c.ID == id {
+				out = append(out, c)
+			}
+		}
+	}
+	for _, c := range held {
+		if !contains(chosenIDs, c.ID) && c.Status != coupon.CouponUsedUp {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// checkHeld: every chosen coupon must be the customer's.
+func (s *Service) checkHeld(in input) error {
+	for _, id := range in.req.CouponIDs {
+		found := false
+		for _, c := range in.coupons {
+			found = found || c.ID == id
+		}
+		if !found {
+			return coupon.ErrCouponNotFound
+		}
+	}
+	return nil
+}
+
+// checkDiscount: a chosen discount must be the customer's current one.
+func checkDiscount(in input) error {
+	for _, id := range in.req.DiscountIDs {
+		if in.discount == nil || in.discount.ID != id {
+			return ErrBenefit.With("id", id).With("reason", ReasonNotHeld)
+		}
+	}
+	return nil
+}
+
+// Pay pays one of the customer's pending orders in one transaction: the
+// order is claimed (still pending and before its deadline; ErrInProgress
+// while another payment of it runs), the chosen voucher and cash coupons
+// are locked to it and spent (coupon ledger), the discount applied, the
+// amount due debited from the customer's account (funds ledger), and the
+// order completed (status 5, payment_time). Errors: CBC.0100 naming the
+// field, order.ErrNotFound, ErrFrozen, ErrNotPayable, ErrDeadlinePassed,
+// ErrInProgress, coupon.ErrCouponNotFound, ErrBenefit (with the reason),
+// ErrInsufficient (CBC.99005003). Not idempotent: a second call finds the
+// order completed (ErrNotPayable).
+func (s *Service) Pay(ctx context.Context, customerID string, req Request) (Explanation, error) {
+	if err := req.Validate(); err != nil {
+		return Explanation{}, err
+	}
+	var ex Explanation
+	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		now := s.Clock.Now().UTC()
+		var status int
+		var deadline sql.NullTime
+		lock := ""
+		if s.DB.Dialect == db.Postgres {
+			lock = " FOR UPDATE NOWAIT"
+		}
+		err := tx.QueryRowContext(ctx, `SELECT status, pending_payment_end_time FROM orders WHERE id = $1 AND customer_id = $2`+lock,
+			req.OrderID, customerID).Scan(&status, &deadline)
+		if errors.Is(err, sql.ErrNoRows) {
+			return order.ErrNotFound
+		}
+		if err != nil {
+			if strings.Contains(err.Error(), "55P03") || strings.Contains(err.Error(), "could not obtain lock") {
+				return ErrInProgress
+			}
+			return fmt.Errorf("claim order: %w", err)
+		}
+		if order.Status(status) != order.StatusPendingPayment {
+			return ErrNotPayable
+		}
+		if deadline.Valid && !now.Before(deadline.Time.UTC()) {
+			return ErrDeadlinePassed
+		}
+		var frozen int
+		if err := tx.QueryRowContext(ctx, `SELECT frozen FROM customers WHERE id = $1`, customerID).Scan(&frozen); err != nil {
+			return fmt.Errorf("load customer: %w", err)
+		}
+		if frozen != 0 {
+			return ErrFrozen
+		}
+		in := input{req: req, now: now}
+		if in.order, in.lines, err = s.loadOrder(ctx, tx, req.OrderID); err != nil {
+			return err
+		}
+		// Lock the chosen coupons to the order, then read them as locked.
+		for _, id := range req.CouponIDs {
+			c, err := s.loadCoupon(ctx, tx, id, customerID)
+			if err != nil {
+				return err
+			}
+			if r := usable(in, c); r != "" {
+				return ErrBenefit.With("id", id).With("reason", r)
+			}
+			if err := s.Coupons.Lock(ctx, tx, id, req.OrderID); err != nil {
+				if errors.Is(err, coupon.ErrCouponNotUsable) {
+					return ErrBenefit.With("id", id).With("reason", ReasonLocked)
+				}
+				return err
+			}
+			if c, err = s.loadCoupon(ctx, tx, id, customerID); err != nil {
+				return err
+			}
+			in.coupons = append(in.coupons, c)
+		}
+		if req.UseDiscount {
+			d, ok, err := s.Funds.CurrentDiscount(ctx, tx, customerID, now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				in.discount = &d
+			}
+			if err := checkDiscount(in); err != nil {
+				return err
+			}
+		}
+		var refused *Benefit
+		ex, refused = compute(in)
+		if refused != nil {
+			return ErrBenefit.With("id", refused.ID).With("reason", refused.Reason)
+		}
+		for _, b := range ex.Benefits {
+			if b.Applies && b.Kind != KindDiscount {
+				if err := s.Coupons.Spend(ctx, tx, b.ID, req.OrderID, b.Amount); err != nil {
+					return err
+				}
+			}
+		}
+		if ex.Due.Cmp(money.Amount{}) > 0 {
+			if err := s.Funds.DebitTx(ctx, tx, funds.Movement{Kind: funds.KindCustomer, OwnerID: customerID, Amount: ex.Due,
+				Actor: in.order.UserName, Reason: "order " + req.OrderID}); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE orders SET status = 5, payment_time = $1, updated_at = $1,
+			amount_after_discount = $2 WHERE id = $3 AND status = 6 AND pending_payment_end_time > $1`,
+			now, ex.Payable.Cents(), req.OrderID)
+		if err != nil {
+			return fmt.Errorf("complete order: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrNotPayable
+		}
+		return nil
+	})
+	if err != nil {
+		return Explanation{}, err
+	}
+	return ex, nil
+}
+
+func (s *Service) loadOrder(ctx context.Context, tx *sql.Tx, id string) (order.Order, []order.LineItem, error) {
+	var o order.Order
+	var st, typ int
+	var official int64
+	if err := tx.QueryRowContext(ctx, `SELECT id, customer_id, status, order_type, official_amount, user_name
+		FROM orders WHERE id = $1`, id).Scan(&o.ID, &o.CustomerID, &st, &typ, &official, &o.UserName); err != nil {
+		return o, nil, fmt.Errorf("load order: %w", err)
+	}
+	o.Status, o.Type, o.OfficialAmount = order.Status(st), order.Type(typ), money.FromCents(official)
+	rows, err := tx.QueryContext(ctx, `SELECT service_type_code, product_id, region_code, official_amount
+		FROM order_line_items WHERE order_id = $1 ORDER BY seq`, id)
+	if err != nil {
+		return o, nil, err
+	}
+	defer rows.Close()
+	var lines []order.LineItem
+	for rows.Next() {
+		var l order.LineItem
+		var c int64
+		if err := rows.Scan(&l.ServiceTypeCode, &l.ProductID, &l.Region, &c); err != nil {
+			return o, nil, err
+		}
+		l.OfficialAmount = money.FromCents(c)
+		lines = append(lines, l)
+	}
+	return o, lines, rows.Err()
+}
+
+// limitsJSON mirrors how the coupon domain stores a coupon's limits.
+type limitsJSON struct {
+	ServiceTypes  []string           `json:"service_types"`
+	ProductIDs    []string           `json:"product_ids"`
+	Regions       []string           `json:"regions"`
+	OrderTypes    []coupon.OrderType `json:"order_types"`
+	MinOrder      int64              `json:"min_order"`
+	MaxOrderShare int                `json:"max_order_share"`
+}
+
+// loadCoupon reads one of the customer's coupons inside tx.
+func (s *Service) loadCoupon(ctx context.Context, tx *sql.Tx, id, customerID string) (coupon.Coupon, error) {
+	var c coupon.Coupon
+	var balance int64
+	var limits string
+	err := tx.QueryRowContext(ctx, `SELECT id, type, balance, status, limits, effective_at, expires_at, lock_order_id
+		FROM coupons WHERE id = $1 AND customer_id = $2 AND status <> 5`, id, customerID).Scan(&c.ID, &c.Type, &balance,
+		&c.Status, &limits, &c.EffectiveAt, &c.ExpiresAt, &c.LockOrderID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, coupon.ErrCouponNotFound
+	}
+	if err != nil {
+		return c, fmt.Errorf("load coupon %s: %w", id, err)
+	}
+	var j limitsJSON
+	if err := json.Unmarshal([]byte(limits), &j); err != nil {
+		return c, fmt.Errorf("coupon limits: %w", err)
+	}
+	c.Balance = money.FromCents(balance)
+	c.EffectiveAt, c.ExpiresAt = c.EffectiveAt.UTC(), c.ExpiresAt.UTC()
+	c.Limits = coupon.Limits{ServiceTypes: j.ServiceTypes, ProductIDs: j.ProductIDs, Regions: j.Regions,
+		OrderTypes: j.OrderTypes, MinOrder: money.FromCents(j.MinOrder), MaxOrderShare: j.MaxOrderShare}
+	return c, nil
+}
