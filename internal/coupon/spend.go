@@ -96,3 +96,20 @@ func (s *Service) Unlock(ctx context.Context, tx *sql.Tx, couponID, orderID stri
 		couponID, orderID)
 	return err
 }
+
+// CustomerCouponTx reads one of a customer's coupons (not reclaimed) inside
+// the caller's transaction, for a payment that locks and spends it in the
+// same one; the remark, the partner's own, is left out.
+// ErrCouponNotFound for another customer's or a reclaimed one.
+func (s *Service) CustomerCouponTx(ctx context.Context, tx *sql.Tx, customerID, couponID string) (Coupon, error) {
+	c, err := scanCoupon(tx.QueryRowContext(ctx, "SELECT "+couponColumns+
+		" FROM coupons k WHERE k.id = $1 AND k.customer_id = $2 AND k.status <> 5", couponID, customerID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Coupon{}, ErrCouponNotFound
+	}
+	if err != nil {
+		return Coupon{}, fmt.Errorf("load coupon %s: %w", couponID, err)
+	}
+	c.Remark = ""
+	return c, nil
+}

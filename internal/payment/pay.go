@@ -3,7 +3,6 @@ package payment
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,7 +10,9 @@ import (
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/funds"
 	"partnercenter/internal/order"
+	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/db"
+	"partnercenter/internal/platform/i18n"
 	"partnercenter/internal/platform/money"
 )
 
@@ -108,7 +109,7 @@ func (s *Service) checkHeld(in input) error {
 func checkDiscount(in input) error {
 	for _, id := range in.req.DiscountIDs {
 		if in.discount == nil || in.discount.ID != id {
-			return ErrBenefit.With("id", id).With("reason", ReasonNotHeld)
+			return errRefused(id, ReasonNotHeld)
 		}
 	}
 	return nil
@@ -172,11 +173,11 @@ func (s *Service) Pay(ctx context.Context, customerID string, req Request) (Expl
 				return err
 			}
 			if r := usable(in, c); r != "" {
-				return ErrBenefit.With("id", id).With("reason", r)
+				return errRefused(id, r)
 			}
 			if err := s.Coupons.Lock(ctx, tx, id, req.OrderID); err != nil {
 				if errors.Is(err, coupon.ErrCouponNotUsable) {
-					return ErrBenefit.With("id", id).With("reason", ReasonLocked)
+					return errRefused(id, ReasonLocked)
 				}
 				return err
 			}
@@ -200,7 +201,7 @@ func (s *Service) Pay(ctx context.Context, customerID string, req Request) (Expl
 		var refused *Benefit
 		ex, refused = compute(in)
 		if refused != nil {
-			return ErrBenefit.With("id", refused.ID).With("reason", refused.Reason)
+			return errRefused(refused.ID, refused.Reason)
 		}
 		for _, b := range ex.Benefits {
 			if b.Applies && b.Kind != KindDiscount {
@@ -260,37 +261,13 @@ func (s *Service) loadOrder(ctx context.Context, tx *sql.Tx, id string) (order.O
 	return o, lines, rows.Err()
 }
 
-// limitsJSON mirrors how the coupon domain stores a coupon's limits.
-type limitsJSON struct {
-	ServiceTypes  []string           `json:"service_types"`
-	ProductIDs    []string           `json:"product_ids"`
-	Regions       []string           `json:"regions"`
-	OrderTypes    []coupon.OrderType `json:"order_types"`
-	MinOrder      int64              `json:"min_order"`
-	MaxOrderShare int                `json:"max_order_share"`
-}
-
 // loadCoupon reads one of the customer's coupons inside tx.
 func (s *Service) loadCoupon(ctx context.Context, tx *sql.Tx, id, customerID string) (coupon.Coupon, error) {
-	var c coupon.Coupon
-	var balance int64
-	var limits string
-	err := tx.QueryRowContext(ctx, `SELECT id, type, balance, status, limits, effective_at, expires_at, lock_order_id
-		FROM coupons WHERE id = $1 AND customer_id = $2 AND status <> 5`, id, customerID).Scan(&c.ID, &c.Type, &balance,
-		&c.Status, &limits, &c.EffectiveAt, &c.ExpiresAt, &c.LockOrderID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, coupon.ErrCouponNotFound
-	}
-	if err != nil {
-		return c, fmt.Errorf("load coupon %s: %w", id, err)
-	}
-	var j limitsJSON
-	if err := json.Unmarshal([]byte(limits), &j); err != nil {
-		return c, fmt.Errorf("coupon limits: %w", err)
-	}
-	c.Balance = money.FromCents(balance)
-	c.EffectiveAt, c.ExpiresAt = c.EffectiveAt.UTC(), c.ExpiresAt.UTC()
-	c.Limits = coupon.Limits{ServiceTypes: j.ServiceTypes, ProductIDs: j.ProductIDs, Regions: j.Regions,
-		OrderTypes: j.OrderTypes, MinOrder: money.FromCents(j.MinOrder), MaxOrderShare: j.MaxOrderShare}
-	return c, nil
+	return s.Coupons.CustomerCouponTx(ctx, tx, customerID, id)
+}
+
+// errRefused is ErrBenefit for benefit id, with the reason's code and its
+// message key for the faces to translate.
+func errRefused(id, reason string) *apperr.Error {
+	return ErrBenefit.With("id", id).With("reason", reason).With("why", i18n.Key(ReasonKey(reason)))
 }

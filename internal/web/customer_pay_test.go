@@ -10,6 +10,7 @@ import (
 
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/funds"
+	"partnercenter/internal/platform/i18n"
 	"partnercenter/internal/platform/money"
 )
 
@@ -74,7 +75,7 @@ func TestCustomerPay(t *testing.T) {
 	t.Run("ErrRefusedVoucher", func(t *testing.T) {
 		resp, body := b.get(payPage)
 		resp, body = b.post(payPage, url.Values{"csrf_token": {csrf(t, body)}, "coupon": {ebs}})
-		mustStatus(t, resp, body, http.StatusBadRequest, `id="pay-form"`)
+		mustStatus(t, resp, body, http.StatusBadRequest, `id="pay-form"`, tr(i18n.ZH, "payment.reason.service"))
 	})
 	t.Run("OK/Pays", func(t *testing.T) {
 		resp, body := b.get(payPage)

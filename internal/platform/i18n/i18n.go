@@ -65,7 +65,13 @@ func mustLoad() map[Lang]map[string]string {
 	return out
 }
 
-// T translates key into lang, filling {name} placeholders from args. An
+// Key is a message key passed as a placeholder's argument: T translates it
+// in the same language, so a domain error can name a reason by key and
+// every face shows it translated.
+type Key string
+
+// T translates key into lang, filling {name} placeholders from args (a Key
+// argument translated too). An
 // unknown key comes back as itself so a missing translation is visible, not
 // blank (and the parity test catches it first).
 func T(lang Lang, key string, args map[string]any) string {
@@ -80,6 +86,9 @@ func T(lang Lang, key string, args map[string]any) string {
 	}
 	pairs := make([]string, 0, 2*len(args))
 	for k, v := range args {
+		if nested, ok := v.(Key); ok {
+			v = T(lang, string(nested), nil)
+		}
 		pairs = append(pairs, "{"+k+"}", fmt.Sprint(v))
 	}
 	return strings.NewReplacer(pairs...).Replace(msg)

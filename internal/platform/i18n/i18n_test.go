@@ -73,3 +73,10 @@ func TestNegotiate(t *testing.T) {
 		t.Fatalf("APILang default: got %s", got)
 	}
 }
+
+func TestKeyArgumentTranslated(t *testing.T) {
+	got := i18n.T(i18n.EN, "err.invalid_param_named", map[string]any{"field": i18n.Key("action.save")})
+	if want := "Invalid parameter: " + i18n.T(i18n.EN, "action.save", nil); got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
