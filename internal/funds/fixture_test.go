@@ -1,16 +1,10 @@
 package funds_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
-
-	"github.com/riverqueue/river"
 
 	"partnercenter/internal/customer"
 	"partnercenter/internal/funds"
@@ -19,17 +13,17 @@ import (
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/dbtest"
-	"partnercenter/internal/platform/ids"
 	"partnercenter/internal/platform/jobs"
 	"partnercenter/internal/platform/money"
 	"partnercenter/internal/platform/outbox"
-	"partnercenter/internal/platform/secretbox"
+	"partnercenter/internal/testworld"
 )
 
 // fixture is the funds service on a real database with a stopped clock,
 // an operator and four partners: two solution providers, a distributor and
 // its cloud reseller.
 type fixture struct {
+	w        *testworld.World
 	db       *db.DB
 	clock    *clock.Mock
 	ident    *identity.Service
@@ -46,76 +40,34 @@ type tenant struct {
 	main identity.Actor
 }
 
-var seq atomic.Int64
+func unique(prefix string) string { return testworld.Unique(prefix) }
 
-func unique(prefix string) string { return fmt.Sprintf("%s%06d", prefix, seq.Add(1)) }
-
-var t0 = time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+var t0 = testworld.Start
 
 func mustFixture(tb testing.TB, d *db.DB) *fixture {
 	tb.Helper()
-	ctx := context.Background()
-	box, err := secretbox.New(bytes.Repeat([]byte{9}, 32))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f := &fixture{db: d, clock: clock.NewMock(t0)}
-	f.ident = identity.NewService(d, f.clock, box)
-	workers := river.NewWorkers()
-	queue, err := jobs.New(d, jobs.Config{Workers: workers, PollInterval: 100 * time.Millisecond})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f.outbox = outbox.New(d, queue, f.clock, nil, nil)
-	f.outbox.Register(workers)
+	w := testworld.New(tb, d)
+	f := &fixture{w: w, db: d, clock: w.Clock, ident: w.Identity, outbox: w.Outbox, op: w.Operator,
+		sp: tenantOf(w.SP), sp2: tenantOf(w.SP2), dist: tenantOf(w.Dist), reseller: tenantOf(w.Reseller)}
 	f.svc = funds.NewService(funds.Deps{DB: d, Clock: f.clock, Identity: f.ident, Outbox: f.outbox})
-	op, err := f.ident.CreateOperator(ctx, identity.NewOperator{Username: unique("op"), Password: "Passw0rd!x",
-		Roles: []identity.OperatorRole{identity.RolePlatformAdmin}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f.op = op.Actor()
-	f.sp = f.mustTenant(tb, identity.SolutionProvider, "")
-	f.sp2 = f.mustTenant(tb, identity.SolutionProvider, "")
-	f.dist = f.mustTenant(tb, identity.Distributor, "")
-	f.reseller = f.mustTenant(tb, identity.CloudReseller, f.dist.p.ID)
 	return f
 }
 
+func tenantOf(t testworld.Tenant) tenant { return tenant{p: t.Partner, main: t.Main} }
+
 func (f *fixture) mustTenant(tb testing.TB, typ identity.PartnerType, parent string) tenant {
 	tb.Helper()
-	ctx := context.Background()
-	p, _, err := f.ident.CreatePartner(ctx, f.op, identity.NewPartner{Type: typ, ParentID: parent, Name: unique("Partner"),
-		DomainName: unique("partner")})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	m, err := f.ident.MainMember(ctx, p.ID)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	a := m.Actor(p)
-	a.Kind = identity.ActorAPIKey
-	return tenant{p: p, main: a}
+	return tenantOf(f.w.NewTenant(tb, typ, parent))
 }
 
 func amt(s string) money.Amount { return money.MustParse(s) }
 
 // mustCustomers inserts n customers currently associated with partnerID in
-// the given model, with an e-mail address each.
+// the given model, with an e-mail address each
+// (testworld.World.AssociatedCustomers).
 func (f *fixture) mustCustomers(tb testing.TB, partnerID string, n int, typ customer.AssociationType) []string {
 	tb.Helper()
-	now := f.clock.Now()
-	out := make([]string, n)
-	for i := range out {
-		id, name := ids.New(), unique("cust")
-		f.exec(tb, `INSERT INTO customers (id, domain_name, domain_name_key, email, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $5)`, id, name, strings.ToLower(name), name+"@example.com", now)
-		f.exec(tb, `INSERT INTO customer_associations (id, customer_id, partner_id, type, associated_at)
-			VALUES ($1, $2, $3, $4, $5)`, ids.New(), id, partnerID, int(typ), now)
-		out[i] = id
-	}
-	return out
+	return f.w.AssociatedCustomers(tb, partnerID, n, typ)
 }
 
 // mustTopUp tops up t's account as the operator.

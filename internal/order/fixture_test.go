@@ -1,20 +1,13 @@
 package order_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
-
-	"github.com/riverqueue/river"
 
 	"partnercenter/internal/commerce"
 	"partnercenter/internal/coupon"
-	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/order"
 	"partnercenter/internal/platform/apperr"
@@ -23,14 +16,14 @@ import (
 	"partnercenter/internal/platform/dbtest"
 	"partnercenter/internal/platform/ids"
 	"partnercenter/internal/platform/jobs"
-	"partnercenter/internal/platform/outbox"
-	"partnercenter/internal/platform/secretbox"
+	"partnercenter/internal/testworld"
 )
 
 // fixture is the order service on a real database with a stopped clock
 // and four partners: two solution providers, a distributor and its cloud
 // reseller.
 type fixture struct {
+	w        *testworld.World
 	db       *db.DB
 	clock    *clock.Mock
 	ident    *identity.Service
@@ -47,63 +40,30 @@ type tenant struct {
 	main identity.Actor
 }
 
-var seq atomic.Int64
+func unique(prefix string) string { return testworld.Unique(prefix) }
 
-func unique(prefix string) string { return fmt.Sprintf("%s%06d", prefix, seq.Add(1)) }
-
-var t0 = time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+var t0 = testworld.Start
 
 func mustFixture(tb testing.TB, d *db.DB) *fixture {
 	tb.Helper()
-	ctx := context.Background()
-	box, err := secretbox.New(bytes.Repeat([]byte{9}, 32))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f := &fixture{db: d, clock: clock.NewMock(t0)}
-	f.ident = identity.NewService(d, f.clock, box)
-	workers := river.NewWorkers()
-	queue, err := jobs.New(d, jobs.Config{Workers: workers, PollInterval: 100 * time.Millisecond})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ob := outbox.New(d, queue, f.clock, nil, nil)
-	customers := customer.NewService(d, f.clock, f.ident, queue, ob, customer.Config{})
-	f.coupons = coupon.NewService(coupon.Deps{DB: d, Clock: f.clock, Identity: f.ident, Customers: customers, Queue: queue})
-	cat, err := commerce.NewCatalog(ctx, d)
+	w := testworld.New(tb, d)
+	f := &fixture{w: w, db: d, clock: w.Clock, ident: w.Identity, op: w.Operator,
+		sp: tenantOf(w.SP), sp2: tenantOf(w.SP2), dist: tenantOf(w.Dist), reseller: tenantOf(w.Reseller)}
+	f.coupons = coupon.NewService(coupon.Deps{DB: d, Clock: f.clock, Identity: f.ident, Customers: w.Customers, Queue: w.Queue})
+	cat, err := commerce.NewCatalog(context.Background(), d)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	f.svc = order.NewService(order.Deps{DB: d, Clock: f.clock, Identity: f.ident, Catalog: cat, Coupons: f.coupons}, order.Config{})
-	f.svc.Register(workers)
-	op, err := f.ident.CreateOperator(ctx, identity.NewOperator{Username: unique("op"), Password: "Passw0rd!x",
-		Roles: []identity.OperatorRole{identity.RolePlatformAdmin}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f.op = op.Actor()
-	f.sp = f.mustTenant(tb, identity.SolutionProvider, "")
-	f.sp2 = f.mustTenant(tb, identity.SolutionProvider, "")
-	f.dist = f.mustTenant(tb, identity.Distributor, "")
-	f.reseller = f.mustTenant(tb, identity.CloudReseller, f.dist.p.ID)
+	f.svc.Register(w.Workers)
 	return f
 }
 
+func tenantOf(t testworld.Tenant) tenant { return tenant{p: t.Partner, main: t.Main} }
+
 func (f *fixture) mustTenant(tb testing.TB, typ identity.PartnerType, parent string) tenant {
 	tb.Helper()
-	ctx := context.Background()
-	p, _, err := f.ident.CreatePartner(ctx, f.op, identity.NewPartner{Type: typ, ParentID: parent, Name: "Partner",
-		DomainName: unique("partner")})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	m, err := f.ident.MainMember(ctx, p.ID)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	a := m.Actor(p)
-	a.Kind = identity.ActorAPIKey
-	return tenant{p: p, main: a}
+	return tenantOf(f.w.NewTenant(tb, typ, parent))
 }
 
 // mustCustomer inserts a customer currently associated with partnerID

@@ -1,16 +1,12 @@
 package payment_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
 	"github.com/shopspring/decimal"
 
 	"partnercenter/internal/commerce"
@@ -24,16 +20,15 @@ import (
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/dbtest"
-	"partnercenter/internal/platform/ids"
 	"partnercenter/internal/platform/jobs"
 	"partnercenter/internal/platform/money"
-	"partnercenter/internal/platform/outbox"
-	"partnercenter/internal/platform/secretbox"
+	"partnercenter/internal/testworld"
 )
 
 // fixture is the payment service on a real database with a stopped clock,
 // one solution provider with money and coupon quotas.
 type fixture struct {
+	w       *testworld.World
 	db      *db.DB
 	clock   *clock.Mock
 	ident   *identity.Service
@@ -46,59 +41,27 @@ type fixture struct {
 	spID    string
 }
 
-var seq atomic.Int64
+func unique(prefix string) string { return testworld.Unique(prefix) }
 
-func unique(prefix string) string { return fmt.Sprintf("%s%06d", prefix, seq.Add(1)) }
-
-var t0 = time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+var t0 = testworld.Start
 
 func amt(s string) money.Amount { return money.MustParse(s) }
 
 func mustFixture(tb testing.TB, d *db.DB) *fixture {
 	tb.Helper()
 	ctx := context.Background()
-	box, err := secretbox.New(bytes.Repeat([]byte{9}, 32))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f := &fixture{db: d, clock: clock.NewMock(t0)}
-	f.ident = identity.NewService(d, f.clock, box)
-	workers := river.NewWorkers()
-	queue, err := jobs.New(d, jobs.Config{Workers: workers, PollInterval: 100 * time.Millisecond})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ob := outbox.New(d, queue, f.clock, nil, nil)
-	ob.Register(workers)
-	customers := customer.NewService(d, f.clock, f.ident, queue, ob, customer.Config{})
-	f.coupons = coupon.NewService(coupon.Deps{DB: d, Clock: f.clock, Identity: f.ident, Customers: customers, Queue: queue})
+	w := testworld.New(tb, d)
+	f := &fixture{w: w, db: d, clock: w.Clock, ident: w.Identity, op: w.Operator, sp: w.SP.Main, spID: w.SP.Partner.ID}
+	f.coupons = coupon.NewService(coupon.Deps{DB: d, Clock: f.clock, Identity: f.ident, Customers: w.Customers, Queue: w.Queue})
 	cat, err := commerce.NewCatalog(ctx, d)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	f.orders = order.NewService(order.Deps{DB: d, Clock: f.clock, Identity: f.ident, Catalog: cat, Coupons: f.coupons}, order.Config{})
-	f.funds = funds.NewService(funds.Deps{DB: d, Clock: f.clock, Identity: f.ident, Outbox: ob})
+	f.funds = funds.NewService(funds.Deps{DB: d, Clock: f.clock, Identity: f.ident, Outbox: w.Outbox})
 	f.svc = payment.NewService(payment.Deps{DB: d, Clock: f.clock, Orders: f.orders, Coupons: f.coupons, Funds: f.funds})
 	f.orders.SetCancelHook(f.svc)
-	op, err := f.ident.CreateOperator(ctx, identity.NewOperator{Username: unique("op"), Password: "Passw0rd!x",
-		Roles: []identity.OperatorRole{identity.RolePlatformAdmin}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f.op = op.Actor()
-	p, _, err := f.ident.CreatePartner(ctx, f.op, identity.NewPartner{Type: identity.SolutionProvider, Name: "Partner",
-		DomainName: unique("partner")})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	m, err := f.ident.MainMember(ctx, p.ID)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	f.sp = m.Actor(p)
-	f.sp.Kind = identity.ActorAPIKey
-	f.spID = p.ID
-	if _, err := f.funds.TopUp(ctx, f.op, p.ID, amt("100000"), "test"); err != nil {
+	if _, err := f.funds.TopUp(ctx, f.op, f.spID, amt("100000"), "test"); err != nil {
 		tb.Fatal(err)
 	}
 	return f
@@ -108,12 +71,7 @@ func mustFixture(tb testing.TB, d *db.DB) *fixture {
 // balance in its account (none when "0").
 func (f *fixture) mustCustomer(tb testing.TB, balance string) string {
 	tb.Helper()
-	now := f.clock.Now()
-	id, name := ids.New(), unique("cust")
-	f.exec(tb, `INSERT INTO customers (id, domain_name, domain_name_key, email, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $5)`, id, name, strings.ToLower(name), name+"@example.com", now)
-	f.exec(tb, `INSERT INTO customer_associations (id, customer_id, partner_id, type, associated_at)
-		VALUES ($1, $2, $3, 2, $4)`, ids.New(), id, f.spID, now)
+	id := f.w.AssociatedCustomers(tb, f.spID, 1, customer.Reseller)[0]
 	if balance != "0" {
 		if _, err := f.funds.AllocateToCustomer(context.Background(), f.sp, funds.Transfer{TargetID: id, Amount: amt(balance)}); err != nil {
 			tb.Fatalf("allocate: %v", err)
