@@ -260,7 +260,7 @@ func (s *Service) issueTx(ctx context.Context, tx *sql.Tx, t *issueTx) ([]Issued
 	var balance, version int64
 	var from, until time.Time
 	err := tx.QueryRowContext(ctx, `SELECT status, balance, version, effective_at, expires_at FROM coupon_quotas
-		WHERE id = $1 AND partner_id = $2`+s.forUpdate(), q.ID, q.PartnerID).Scan(&status, &balance, &version, &from, &until)
+		WHERE id = $1 AND partner_id = $2`+s.DB.ForUpdate(), q.ID, q.PartnerID).Scan(&status, &balance, &version, &from, &until)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrQuotaNotFound
 	}

@@ -95,7 +95,7 @@ func (s *Service) lockCoupon(ctx context.Context, tx *sql.Tx, cond string, args 
 
 func (s *Service) lockCoupons(ctx context.Context, tx *sql.Tx, cond string, args ...any) ([]lockedCoupon, error) {
 	lock := ""
-	if s.forUpdate() != "" {
+	if s.DB.ForUpdate() != "" {
 		lock = " FOR UPDATE OF k"
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT k.id, k.quota_id, k.partner_id, k.customer_id,
@@ -141,7 +141,7 @@ func (s *Service) reclaimLocked(ctx context.Context, tx *sql.Tx, c lockedCoupon,
 	var qExpires time.Time
 	var qType QuotaType
 	if err := tx.QueryRowContext(ctx, `SELECT status, balance, version, expires_at, type FROM coupon_quotas WHERE id = $1`+
-		s.forUpdate(), c.quotaID).Scan(&qStatus, &qBalance, &qVersion, &qExpires, &qType); err != nil {
+		s.DB.ForUpdate(), c.quotaID).Scan(&qStatus, &qBalance, &qVersion, &qExpires, &qType); err != nil {
 		return 0, fmt.Errorf("lock quota %s: %w", c.quotaID, err)
 	}
 	reason := reclaimReason(op)

@@ -88,7 +88,7 @@ func (s *Service) IssueQuotaToResellers(ctx context.Context, actor identity.Acto
 		var balance, version int64
 		var from, until time.Time
 		err := tx.QueryRowContext(ctx, `SELECT status, balance, version, effective_at, expires_at FROM coupon_quotas
-			WHERE id = $1 AND partner_id = $2`+s.forUpdate(), parent.ID, actor.PartnerID).
+			WHERE id = $1 AND partner_id = $2`+s.DB.ForUpdate(), parent.ID, actor.PartnerID).
 			Scan(&status, &balance, &version, &from, &until)
 		if err != nil {
 			return fmt.Errorf("lock quota %s: %w", parent.ID, err)
@@ -189,7 +189,7 @@ func (s *Service) ReclaimResellerQuotas(ctx context.Context, actor identity.Acto
 
 func (s *Service) reclaimResellerQuota(ctx context.Context, tx *sql.Tx, distributorID, id, operator, remark string, now time.Time) (int64, error) {
 	lock := ""
-	if s.forUpdate() != "" {
+	if s.DB.ForUpdate() != "" {
 		lock = " FOR UPDATE OF q"
 	}
 	var status QuotaStatus
@@ -215,7 +215,7 @@ func (s *Service) reclaimResellerQuota(ctx context.Context, tx *sql.Tx, distribu
 	var pBalance, pVersion int64
 	var pExpires time.Time
 	if err := tx.QueryRowContext(ctx, `SELECT status, balance, version, expires_at FROM coupon_quotas WHERE id = $1`+
-		s.forUpdate(), parentID).Scan(&pStatus, &pBalance, &pVersion, &pExpires); err != nil {
+		s.DB.ForUpdate(), parentID).Scan(&pStatus, &pBalance, &pVersion, &pExpires); err != nil {
 		return 0, fmt.Errorf("lock quota %s: %w", parentID, err)
 	}
 	entries := []entry{{kind: kindQuota, account: id, version: version + 1, op: opQuotaReclaim, amount: -balance,

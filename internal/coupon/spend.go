@@ -32,7 +32,7 @@ func (s *Service) Spend(ctx context.Context, tx *sql.Tx, couponID, orderID strin
 	var lockOrder string
 	var from, until = now, now
 	err := tx.QueryRowContext(ctx, `SELECT status, balance, version, lock_order_id, effective_at, expires_at
-		FROM coupons WHERE id = $1`+s.forUpdate(), couponID).Scan(&status, &balance, &version, &lockOrder, &from, &until)
+		FROM coupons WHERE id = $1`+s.DB.ForUpdate(), couponID).Scan(&status, &balance, &version, &lockOrder, &from, &until)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrCouponNotFound
 	}

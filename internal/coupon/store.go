@@ -88,16 +88,6 @@ func scanCoupon(row scanner) (Coupon, error) {
 	return c, err
 }
 
-// forUpdate is the row-lock suffix of a SELECT in a write transaction:
-// PostgreSQL locks the rows; SQLite has one writer (transactions begin
-// IMMEDIATE) and no such clause.
-func (s *Service) forUpdate() string {
-	if s.DB.Dialect == db.Postgres {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
 // maxParams bounds the placeholders of one statement, under SQLite's
 // 32766 and PostgreSQL's 65535.
 const maxParams = 30000

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 
-	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/money"
 )
 
@@ -41,16 +40,12 @@ type account struct {
 // transaction on PostgreSQL; on SQLite a transaction, which holds off
 // writers while it runs.
 func (s *Service) VerifyLedger(ctx context.Context) (LedgerReport, error) {
-	var opts *sql.TxOptions
-	if s.DB.Dialect == db.Postgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
-	}
-	tx, err := s.DB.SQL.BeginTx(ctx, opts)
-	if err != nil {
-		return LedgerReport{}, fmt.Errorf("begin: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	return s.verify(ctx, tx)
+	var rep LedgerReport
+	err := s.DB.InSnapshot(ctx, func(tx *sql.Tx) (err error) {
+		rep, err = s.verify(ctx, tx)
+		return err
+	})
+	return rep, err
 }
 
 func (s *Service) verify(ctx context.Context, tx *sql.Tx) (LedgerReport, error) {

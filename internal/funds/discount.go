@@ -115,7 +115,7 @@ func (s *Service) setDiscount(ctx context.Context, tx *sql.Tx, actor identity.Ac
 	var manager, email, name string
 	err = tx.QueryRowContext(ctx, `SELECT a.type, COALESCE(c.account_manager_id, ''), c.email, c.domain_name
 		FROM customer_associations a JOIN customers c ON c.id = a.customer_id
-		WHERE a.customer_id = $1 AND a.partner_id = $2 AND a.ended_at IS NULL`+s.forUpdate(), d.CustomerID, partnerID).Scan(&typ, &manager, &email, &name)
+		WHERE a.customer_id = $1 AND a.partner_id = $2 AND a.ended_at IS NULL`+s.DB.ForUpdate(), d.CustomerID, partnerID).Scan(&typ, &manager, &email, &name)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return ErrNotYourCustomer

@@ -43,16 +43,6 @@ type acct struct {
 // position is what a ledger row's amount changes.
 func (a *acct) position() int64 { return a.balance - a.used }
 
-// forUpdate is the row-lock suffix of a SELECT in a write transaction:
-// PostgreSQL locks the rows; SQLite has one writer (transactions begin
-// IMMEDIATE) and needs no such clause.
-func (s *Service) forUpdate() string {
-	if s.DB.Dialect == db.Postgres {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
 // ensureAccount creates the account of (kind, owner) if it is missing and
 // returns its id. partnerID is the partner it belongs under.
 func (s *Service) ensureAccount(ctx context.Context, tx *sql.Tx, kind, owner, partnerID string, now time.Time) (string, error) {
@@ -84,7 +74,7 @@ func (s *Service) lockAccounts(ctx context.Context, tx *sql.Tx, accountIDs ...st
 	for _, id := range slices.Compact(sorted) {
 		a := &acct{}
 		err := tx.QueryRowContext(ctx, `SELECT id, kind, owner_id, partner_id, balance, credit_limit, credit_used, version
-			FROM fund_accounts WHERE id = $1`+s.forUpdate(), id).
+			FROM fund_accounts WHERE id = $1`+s.DB.ForUpdate(), id).
 			Scan(&a.id, &a.kind, &a.owner, &a.partner, &a.balance, &a.limit, &a.used, &a.version)
 		if err != nil {
 			return nil, fmt.Errorf("lock account %s: %w", id, err)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 
-	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/money"
 )
 
@@ -25,16 +24,12 @@ import (
 // Read-only, on one consistent snapshot (repeatable read on PostgreSQL; a
 // transaction on SQLite).
 func (s *Service) VerifyLedger(ctx context.Context) (LedgerReport, error) {
-	var opts *sql.TxOptions
-	if s.DB.Dialect == db.Postgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
-	}
-	tx, err := s.DB.SQL.BeginTx(ctx, opts)
-	if err != nil {
-		return LedgerReport{}, fmt.Errorf("begin: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	return verify(ctx, tx)
+	var rep LedgerReport
+	err := s.DB.InSnapshot(ctx, func(tx *sql.Tx) (err error) {
+		rep, err = verify(ctx, tx)
+		return err
+	})
+	return rep, err
 }
 
 type chain struct {

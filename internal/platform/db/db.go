@@ -143,6 +143,33 @@ func (d *DB) Close() error {
 	return err
 }
 
+// InSnapshot runs fn in a read-only transaction that sees one consistent
+// snapshot — repeatable read on PostgreSQL; on SQLite a transaction, which
+// holds off writers while it runs — and always rolls it back. For checks
+// that read many tables at one moment (the ledger verifications).
+func (d *DB) InSnapshot(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	var opts *sql.TxOptions
+	if d.Dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	tx, err := d.SQL.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	return fn(tx)
+}
+
+// ForUpdate is the row-lock suffix of a SELECT in a write transaction:
+// " FOR UPDATE" on PostgreSQL; nothing on SQLite, which has one writer (its
+// transactions begin IMMEDIATE) and no such clause.
+func (d *DB) ForUpdate() string {
+	if d.Dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
 // InTx runs fn in one transaction: committed when fn returns nil, rolled back
 // otherwise (and on panic). Every use case runs through it, together with the
 // jobs it enqueues and the audit rows it writes.
