@@ -3,7 +3,6 @@ package identity
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 
 	"partnercenter/internal/platform/db"
@@ -49,19 +48,10 @@ type PartnerRef struct {
 // ResellersOf lists a distributor's cloud resellers by name (none for any
 // other partner). Read-only.
 func (s *Service) ResellersOf(ctx context.Context, distributorID string) ([]PartnerRef, error) {
-	rows, err := s.db.SQL.QueryContext(ctx, `SELECT id, name, domain_name FROM partners
-		WHERE parent_id = $1 AND type = $2 ORDER BY name, id`, distributorID, CloudReseller)
-	if err != nil {
-		return nil, fmt.Errorf("list resellers: %w", err)
+	list, err := s.resellersOf(ctx, distributorID)
+	out := make([]PartnerRef, len(list))
+	for i, p := range list {
+		out[i] = PartnerRef{ID: p.ID, Name: p.Name, DomainName: p.DomainName}
 	}
-	defer rows.Close()
-	var out []PartnerRef
-	for rows.Next() {
-		var r PartnerRef
-		if err := rows.Scan(&r.ID, &r.Name, &r.DomainName); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, err
 }

@@ -12,8 +12,13 @@ func (s *Service) Resellers(ctx context.Context, actor Actor) ([]Partner, error)
 	if !actor.Can(PermResellerView) || actor.PartnerType != Distributor || actor.PartnerID == "" {
 		return nil, ErrForbidden
 	}
+	return s.resellersOf(ctx, actor.PartnerID)
+}
+
+// resellersOf lists distributorID's cloud resellers by name.
+func (s *Service) resellersOf(ctx context.Context, distributorID string) ([]Partner, error) {
 	rows, err := s.db.SQL.QueryContext(ctx, partnerSelect+" WHERE parent_id = $1 AND type = $2 ORDER BY name, id",
-		actor.PartnerID, CloudReseller)
+		distributorID, CloudReseller)
 	if err != nil {
 		return nil, fmt.Errorf("list resellers: %w", err)
 	}
