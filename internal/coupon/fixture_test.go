@@ -2,7 +2,6 @@ package coupon_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +12,6 @@ import (
 	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
-	"partnercenter/internal/platform/dbtest"
-	"partnercenter/internal/platform/jobs"
 	"partnercenter/internal/platform/money"
 	"partnercenter/internal/testworld"
 )
@@ -150,27 +147,6 @@ func (f *fixture) mustVerify(tb testing.TB) coupon.LedgerReport {
 	return rep
 }
 
-func wantErr(tb testing.TB, err error, want *apperr.Error) {
-	tb.Helper()
-	if want == nil {
-		if err != nil {
-			tb.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	if !errors.Is(err, want) {
-		tb.Fatalf("got error %v, want %s %s", err, want.Code, want.Key)
-	}
-}
-
-func wantParam(tb testing.TB, err error, field string) {
-	tb.Helper()
-	e, ok := apperr.As(err)
-	if !ok || e.Code != "CBC.0100" || e.Args["field"] != field {
-		tb.Fatalf("got %v, want CBC.0100 naming %s", err, field)
-	}
-}
-
 // wantItems checks per-item errors by id and code.
 func wantItems(tb testing.TB, got []coupon.ItemError, want map[string]string) {
 	tb.Helper()
@@ -185,7 +161,9 @@ func wantItems(tb testing.TB, got []coupon.ItemError, want map[string]string) {
 	}
 }
 
-func each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
-	t.Helper()
-	dbtest.Each(t, fn, jobs.Migrate)
-}
+// The shared assertions and database loop of testworld.
+var (
+	wantErr   = testworld.WantErr
+	wantParam = testworld.WantParam
+	each      = testworld.Each
+)

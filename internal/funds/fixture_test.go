@@ -2,18 +2,14 @@ package funds_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
 	"partnercenter/internal/customer"
 	"partnercenter/internal/funds"
 	"partnercenter/internal/identity"
-	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
-	"partnercenter/internal/platform/dbtest"
-	"partnercenter/internal/platform/jobs"
 	"partnercenter/internal/platform/money"
 	"partnercenter/internal/platform/outbox"
 	"partnercenter/internal/testworld"
@@ -126,27 +122,6 @@ func (f *fixture) mustVerify(tb testing.TB) funds.LedgerReport {
 	return rep
 }
 
-func wantErr(tb testing.TB, err error, want *apperr.Error) {
-	tb.Helper()
-	if want == nil {
-		if err != nil {
-			tb.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	if !errors.Is(err, want) {
-		tb.Fatalf("got error %v, want %s %s", err, want.Code, want.Key)
-	}
-}
-
-func wantCode(tb testing.TB, err error, code string) {
-	tb.Helper()
-	e, ok := apperr.As(err)
-	if !ok || e.Code != code {
-		tb.Fatalf("got error %v, want code %s", err, code)
-	}
-}
-
 // without returns a copy of a with the permission items removed.
 func without(a identity.Actor, perms ...string) identity.Actor {
 	m := make(map[string]bool, len(a.Perms))
@@ -160,9 +135,9 @@ func without(a identity.Actor, perms ...string) identity.Actor {
 	return a
 }
 
-// each runs fn on SQLite and PostgreSQL with the job tables migrated (the
-// outbox enqueues delivery jobs).
-func each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
-	t.Helper()
-	dbtest.Each(t, fn, jobs.Migrate)
-}
+// The shared assertions and database loop of testworld.
+var (
+	wantErr  = testworld.WantErr
+	wantCode = testworld.WantCode
+	each     = testworld.Each
+)

@@ -2,7 +2,6 @@ package order_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -10,12 +9,9 @@ import (
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/identity"
 	"partnercenter/internal/order"
-	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
-	"partnercenter/internal/platform/dbtest"
 	"partnercenter/internal/platform/ids"
-	"partnercenter/internal/platform/jobs"
 	"partnercenter/internal/testworld"
 )
 
@@ -108,22 +104,9 @@ func (f *fixture) mustPlace(tb testing.TB, customerID string, items ...order.Ite
 	return o
 }
 
-func wantErr(tb testing.TB, err error, want *apperr.Error) {
-	tb.Helper()
-	if !errors.Is(err, want) {
-		tb.Fatalf("got error %v, want %s %s", err, want.Code, want.Key)
-	}
-}
-
-func wantCode(tb testing.TB, err error, code string) {
-	tb.Helper()
-	e, ok := apperr.As(err)
-	if !ok || e.Code != code {
-		tb.Fatalf("got error %v, want %s", err, code)
-	}
-}
-
-func each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
-	t.Helper()
-	dbtest.Each(t, fn, jobs.Migrate)
-}
+// The shared assertions and database loop of testworld.
+var (
+	wantErr  = testworld.WantErr
+	wantCode = testworld.WantCode
+	each     = testworld.Each
+)

@@ -2,7 +2,6 @@ package payment_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -16,11 +15,8 @@ import (
 	"partnercenter/internal/identity"
 	"partnercenter/internal/order"
 	"partnercenter/internal/payment"
-	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
-	"partnercenter/internal/platform/dbtest"
-	"partnercenter/internal/platform/jobs"
 	"partnercenter/internal/platform/money"
 	"partnercenter/internal/testworld"
 )
@@ -184,14 +180,8 @@ func (f *fixture) mustVerify(tb testing.TB) {
 	}
 }
 
-func wantErr(tb testing.TB, err error, want *apperr.Error) {
-	tb.Helper()
-	if !errors.Is(err, want) {
-		tb.Fatalf("got error %v, want %s %s", err, want.Code, want.Key)
-	}
-}
-
-func each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
-	t.Helper()
-	dbtest.Each(t, fn, jobs.Migrate)
-}
+// The shared assertions and database loop of testworld.
+var (
+	wantErr = testworld.WantErr
+	each    = testworld.Each
+)
