@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/riverqueue/river"
 
+	"partnercenter/internal/card"
 	"partnercenter/internal/cbcapi"
 	"partnercenter/internal/commerce"
 	"partnercenter/internal/coupon"
@@ -40,6 +41,7 @@ import (
 	"partnercenter/internal/platform/secretbox"
 	"partnercenter/internal/platform/sessions"
 	"partnercenter/internal/prospect"
+	"partnercenter/internal/refund"
 	"partnercenter/internal/saml"
 	"partnercenter/internal/web"
 )
@@ -55,6 +57,8 @@ type App struct {
 	Coupons   *coupon.Service
 	Orders    *order.Service
 	Payments  *payment.Service
+	Cards     *card.Service
+	Refunds   *refund.Service
 	Funds     *funds.Service
 	Box       *secretbox.Box
 	Blob      blob.Store
@@ -205,9 +209,17 @@ func (a *App) build(ctx context.Context, o options) error {
 	// coupons and the customer account's balance in the same transaction.
 	a.Customers.SetDisassociationHook(disassociationHooks{a.Coupons, a.Funds})
 	// Paying orders; a cancelled order releases the coupons locked to it.
-	a.Payments = payment.NewService(payment.Deps{DB: a.DB, Clock: a.Clock, Orders: a.Orders, Coupons: a.Coupons, Funds: a.Funds})
+	a.Cards = card.NewService(card.Deps{DB: a.DB, Clock: a.Clock, Funds: a.Funds})
+	a.Payments = payment.NewService(payment.Deps{DB: a.DB, Clock: a.Clock, Orders: a.Orders, Coupons: a.Coupons, Funds: a.Funds,
+		Cards: a.Cards})
 	a.Orders.SetCancelHook(a.Payments)
-	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Coupons: a.Coupons, Funds: a.Funds, Orders: a.Orders, Payments: a.Payments, Clock: a.Clock, Log: a.Log},
+	// Orders awaiting the partner's payment block ending the association.
+	a.Customers.AddDisassociationBlocker(a.Payments)
+	// A paid order opens its resources; unsubscribing them refunds.
+	a.Refunds = refund.NewService(refund.Deps{DB: a.DB, Clock: a.Clock, Orders: a.Orders, Coupons: a.Coupons,
+		Funds: a.Funds, Cards: a.Cards})
+	a.Payments.SetPaidHook(a.Refunds)
+	a.API = cbcapi.New(cbcapi.Deps{Identity: a.Identity, Catalog: a.Catalog, Customers: a.Customers, Coupons: a.Coupons, Funds: a.Funds, Orders: a.Orders, Payments: a.Payments, Cards: a.Cards, Refunds: a.Refunds, Clock: a.Clock, Log: a.Log},
 		cbcapi.Config{RateLimit: cfg.APIRateLimit, RateBurst: cfg.APIRateBurst})
 
 	a.Sessions = scs.New()
@@ -222,7 +234,7 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		jobs.NewCollector(a.DB))
-	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Prospects: a.Prospects, Coupons: a.Coupons, Funds: a.Funds, Orders: a.Orders, Payments: a.Payments, Catalog: a.Catalog, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
+	consoles, err := web.New(web.Deps{Identity: a.Identity, Customers: a.Customers, Prospects: a.Prospects, Coupons: a.Coupons, Funds: a.Funds, Orders: a.Orders, Payments: a.Payments, Cards: a.Cards, Refunds: a.Refunds, Catalog: a.Catalog, Outbox: a.Outbox, Notify: a.Notify, Sessions: a.Sessions, Log: a.Log})
 	if err != nil {
 		return err
 	}

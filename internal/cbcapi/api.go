@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"partnercenter/internal/card"
 	"partnercenter/internal/commerce"
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/customer"
@@ -16,6 +17,7 @@ import (
 	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/httpx"
+	"partnercenter/internal/refund"
 )
 
 // Deps are the services the API calls.
@@ -32,8 +34,12 @@ type Deps struct {
 	Orders *order.Service
 	// Payments pays customers' pending orders.
 	Payments *payment.Service
-	Clock    clock.Clock
-	Log      *slog.Logger
+	// Cards are customers' stored-value cards.
+	Cards *card.Service
+	// Refunds are customers' resources and their unsubscription.
+	Refunds *refund.Service
+	Clock   clock.Clock
+	Log     *slog.Logger
 }
 
 // Config tunes the API.

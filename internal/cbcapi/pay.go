@@ -48,6 +48,9 @@ func payRequest(r *http.Request) (payment.Request, error) {
 		return req, errParam("order_id")
 	}
 	req.OrderID = *body.OrderID
+	// Huawei's body has no field for them: the open API always spends the
+	// customer's stored-value cards before its balance, like cash.
+	req.UseCards = true
 	var err error
 	if req.UseCoupon, err = yesNo(body.UseCoupon, "use_coupon"); err != nil {
 		return req, err

@@ -35,6 +35,9 @@ func (a *API) routes() []Route {
 	all = append(all, a.fundsRoutes()...)
 	all = append(all, a.orderRoutes()...)
 	all = append(all, a.payRoutes()...)
+	all = append(all, a.partnerPayRoutes()...)
+	all = append(all, a.resourceRoutes()...)
+	all = append(all, a.cardRoutes()...)
 	return all
 }
 

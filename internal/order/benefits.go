@@ -2,6 +2,9 @@ package order
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/shopspring/decimal"
 
 	"partnercenter/internal/coupon"
 )
@@ -35,9 +38,9 @@ type Discount struct {
 	Type  int    // 3 partner-granted discount
 }
 
-// OrderDiscounts lists the discounts of an order v may see. No discount applies
-// to orders until the payment part installs the Discounter, so the list is
-// empty; ErrNotFound for an order not visible. Read-only.
+// OrderDiscounts lists the discounts a paid order v may see used (at most
+// one: the partner-granted discount); empty for an order paid without one
+// or not paid yet. ErrNotFound for an order not visible. Read-only.
 func (s *Service) OrderDiscounts(ctx context.Context, v Viewer, orderID string) ([]Discount, error) {
 	if orderID == "" || len(orderID) > 64 {
 		return nil, errParam("order_id")
@@ -45,5 +48,21 @@ func (s *Service) OrderDiscounts(ctx context.Context, v Viewer, orderID string) 
 	if _, err := s.Get(ctx, v, orderID, ""); err != nil {
 		return nil, err
 	}
-	return []Discount{}, nil
+	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT discount_id, discount_type, rate FROM order_discounts
+		WHERE order_id = $1 ORDER BY discount_id`, orderID)
+	if err != nil {
+		return nil, fmt.Errorf("order discounts: %w", err)
+	}
+	defer rows.Close()
+	out := []Discount{}
+	for rows.Next() {
+		var d Discount
+		var rate int64
+		if err := rows.Scan(&d.ID, &d.Type, &rate); err != nil {
+			return nil, err
+		}
+		d.Value = decimal.New(rate, -4).String()
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }

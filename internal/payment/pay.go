@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/funds"
@@ -48,6 +49,15 @@ func (s *Service) Explain(ctx context.Context, customerID string, req Request) (
 		return Explanation{}, err
 	}
 	ex, _ := compute(in)
+	if s.Cards != nil {
+		if ex.CardBalance, err = s.Cards.CardBalance(ctx, s.DB.SQL, customerID, in.now); err != nil {
+			return Explanation{}, err
+		}
+		if req.UseCards {
+			ex.Cards = minAmount(ex.CardBalance, ex.Due)
+			ex.Due = ex.Due.Sub(ex.Cards)
+		}
+	}
 	bal, err := s.balance(ctx, customerID)
 	ex.Balance = bal
 	return ex, err
@@ -116,15 +126,13 @@ func checkDiscount(in input) error {
 }
 
 // Pay pays one of the customer's pending orders in one transaction: the
-// order is claimed (still pending and before its deadline; ErrInProgress
-// while another payment of it runs), the chosen voucher and cash coupons
-// are locked to it and spent (coupon ledger), the discount applied, the
-// amount due debited from the customer's account (funds ledger), and the
-// order completed (status 5, payment_time). Errors: CBC.0100 naming the
-// field, order.ErrNotFound, ErrFrozen, ErrNotPayable, ErrDeadlinePassed,
-// ErrInProgress, coupon.ErrCouponNotFound, ErrBenefit (with the reason),
-// ErrInsufficient (CBC.99005003). Not idempotent: a second call finds the
-// order completed (ErrNotPayable).
+// order is claimed (still pending, before its deadline, not waiting for
+// the partner; ErrInProgress while another payment of it runs), then
+// settled (see settle). Errors: CBC.0100 naming the field,
+// order.ErrNotFound, ErrFrozen, ErrNotPayable, ErrDeadlinePassed,
+// ErrAwaitingPartner, ErrInProgress, coupon.ErrCouponNotFound, ErrBenefit
+// (with the reason), ErrInsufficient (CBC.99005003). Not idempotent: a
+// second call finds the order completed (ErrNotPayable).
 func (s *Service) Pay(ctx context.Context, customerID string, req Request) (Explanation, error) {
 	if err := req.Validate(); err != nil {
 		return Explanation{}, err
@@ -132,103 +140,186 @@ func (s *Service) Pay(ctx context.Context, customerID string, req Request) (Expl
 	var ex Explanation
 	err := s.DB.InTx(ctx, func(tx *sql.Tx) error {
 		now := s.Clock.Now().UTC()
-		var status int
-		var deadline sql.NullTime
-		lock := ""
-		if s.DB.Dialect == db.Postgres {
-			lock = " FOR UPDATE NOWAIT"
-		}
-		err := tx.QueryRowContext(ctx, `SELECT status, pending_payment_end_time FROM orders WHERE id = $1 AND customer_id = $2`+lock,
-			req.OrderID, customerID).Scan(&status, &deadline)
-		if errors.Is(err, sql.ErrNoRows) {
-			return order.ErrNotFound
-		}
+		c, err := s.claim(ctx, tx, req.OrderID, "o.customer_id = $2", customerID, now)
 		if err != nil {
-			if strings.Contains(err.Error(), "55P03") || strings.Contains(err.Error(), "could not obtain lock") {
-				return ErrInProgress
-			}
-			return fmt.Errorf("claim order: %w", err)
-		}
-		if order.Status(status) != order.StatusPendingPayment {
-			return ErrNotPayable
-		}
-		if deadline.Valid && !now.Before(deadline.Time.UTC()) {
-			return ErrDeadlinePassed
-		}
-		var frozen int
-		if err := tx.QueryRowContext(ctx, `SELECT frozen FROM customers WHERE id = $1`, customerID).Scan(&frozen); err != nil {
-			return fmt.Errorf("load customer: %w", err)
-		}
-		if frozen != 0 {
-			return ErrFrozen
-		}
-		in := input{req: req, now: now}
-		if in.order, in.lines, err = s.loadOrder(ctx, tx, req.OrderID); err != nil {
 			return err
 		}
-		// Lock the chosen coupons to the order, then read them as locked.
-		for _, id := range req.CouponIDs {
-			c, err := s.loadCoupon(ctx, tx, id, customerID)
-			if err != nil {
-				return err
-			}
-			if r := usable(in, c); r != "" {
-				return errRefused(id, r)
-			}
-			if err := s.Coupons.Lock(ctx, tx, id, req.OrderID); err != nil {
-				if errors.Is(err, coupon.ErrCouponNotUsable) {
-					return errRefused(id, ReasonLocked)
-				}
-				return err
-			}
-			if c, err = s.loadCoupon(ctx, tx, id, customerID); err != nil {
-				return err
-			}
-			in.coupons = append(in.coupons, c)
+		if c.agentPay == AgentPending {
+			return ErrAwaitingPartner
 		}
-		if req.UseDiscount {
-			d, ok, err := s.Funds.CurrentDiscount(ctx, tx, customerID, now)
-			if err != nil {
-				return err
-			}
-			if ok {
-				in.discount = &d
-			}
-			if err := checkDiscount(in); err != nil {
-				return err
-			}
-		}
-		var refused *Benefit
-		ex, refused = compute(in)
-		if refused != nil {
-			return errRefused(refused.ID, refused.Reason)
-		}
-		for _, b := range ex.Benefits {
-			if b.Applies && b.Kind != KindDiscount {
-				if err := s.Coupons.Spend(ctx, tx, b.ID, req.OrderID, b.Amount); err != nil {
-					return err
-				}
-			}
-		}
-		if ex.Due.Cmp(money.Amount{}) > 0 {
-			if err := s.Funds.DebitTx(ctx, tx, funds.Movement{Kind: funds.KindCustomer, OwnerID: customerID, Amount: ex.Due,
-				Actor: in.order.UserName, Reason: "order " + req.OrderID}); err != nil {
-				return err
-			}
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE orders SET status = 5, payment_time = $1, updated_at = $1,
-			amount_after_discount = $2 WHERE id = $3 AND status = 6 AND pending_payment_end_time > $1`,
-			now, ex.Payable.Cents(), req.OrderID)
-		if err != nil {
-			return fmt.Errorf("complete order: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrNotPayable
-		}
-		return nil
+		ex, err = s.settle(ctx, tx, req, payer{kind: funds.KindCustomer, id: customerID}, now)
+		return err
 	})
 	if err != nil {
 		return Explanation{}, err
+	}
+	return ex, nil
+}
+
+// claimed is an order claimed for payment.
+type claimed struct {
+	customerID string
+	agentPay   int
+	payingID   string
+}
+
+// claim locks a pending order for payment inside tx (PostgreSQL: NOWAIT,
+// ErrInProgress when another payment holds it) and checks it may be paid
+// now: scope is the SQL condition naming who may pay it ($2 is scopeArg).
+// Errors: order.ErrNotFound, ErrInProgress, ErrNotPayable,
+// ErrDeadlinePassed, ErrFrozen.
+func (s *Service) claim(ctx context.Context, tx *sql.Tx, orderID, scope, scopeArg string, now time.Time) (claimed, error) {
+	var c claimed
+	var status, frozen int
+	var deadline sql.NullTime
+	lock := ""
+	if s.DB.Dialect == db.Postgres {
+		lock = " FOR UPDATE OF o NOWAIT"
+	}
+	err := tx.QueryRowContext(ctx, `SELECT o.customer_id, o.status, o.pending_payment_end_time, o.agent_pay, o.paying_partner_id, c.frozen
+		FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = $1 AND `+scope+lock,
+		orderID, scopeArg).Scan(&c.customerID, &status, &deadline, &c.agentPay, &c.payingID, &frozen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, order.ErrNotFound
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), "55P03") || strings.Contains(err.Error(), "could not obtain lock") {
+			return c, ErrInProgress
+		}
+		return c, fmt.Errorf("claim order: %w", err)
+	}
+	switch {
+	case order.Status(status) != order.StatusPendingPayment:
+		return c, ErrNotPayable
+	case deadline.Valid && !now.Before(deadline.Time.UTC()):
+		return c, ErrDeadlinePassed
+	case frozen != 0:
+		return c, ErrFrozen
+	}
+	return c, nil
+}
+
+// payer is whose account pays what the benefits leave: the customer's,
+// or the partner's (代支付).
+type payer struct {
+	kind string // funds.KindCustomer or funds.KindPartner
+	id   string
+}
+
+// settle pays a claimed order inside tx: the chosen voucher and cash
+// coupons are locked to it and spent (coupon ledger), the discount
+// applied and recorded, stored-value cards spent when chosen, the rest
+// debited from the payer's account (funds ledger), every source recorded
+// in order_payments, the lines' discounted amounts set, the order
+// completed (status 5, payment_time) and the paid hook told. Coupons are
+// the customer's: only a customer payer may choose them.
+func (s *Service) settle(ctx context.Context, tx *sql.Tx, req Request, p payer, now time.Time) (Explanation, error) {
+	in := input{req: req, now: now}
+	var err error
+	if in.order, in.lines, err = s.loadOrder(ctx, tx, req.OrderID); err != nil {
+		return Explanation{}, err
+	}
+	customerID := in.order.CustomerID
+	if p.kind != funds.KindCustomer && (len(req.CouponIDs) > 0 || req.UseCards) {
+		return Explanation{}, errParam("coupon_infos")
+	}
+	// Lock the chosen coupons to the order, then read them as locked.
+	for _, id := range req.CouponIDs {
+		c, err := s.loadCoupon(ctx, tx, id, customerID)
+		if err != nil {
+			return Explanation{}, err
+		}
+		if r := usable(in, c); r != "" {
+			return Explanation{}, errRefused(id, r)
+		}
+		if err := s.Coupons.Lock(ctx, tx, id, req.OrderID); err != nil {
+			if errors.Is(err, coupon.ErrCouponNotUsable) {
+				return Explanation{}, errRefused(id, ReasonLocked)
+			}
+			return Explanation{}, err
+		}
+		if c, err = s.loadCoupon(ctx, tx, id, customerID); err != nil {
+			return Explanation{}, err
+		}
+		in.coupons = append(in.coupons, c)
+	}
+	if req.UseDiscount {
+		d, ok, err := s.Funds.CurrentDiscount(ctx, tx, customerID, now)
+		if err != nil {
+			return Explanation{}, err
+		}
+		if ok {
+			in.discount = &d
+		}
+		if err := checkDiscount(in); err != nil {
+			return Explanation{}, err
+		}
+	}
+	ex, refused := compute(in)
+	if refused != nil {
+		return Explanation{}, errRefused(refused.ID, refused.Reason)
+	}
+	rec := recorder{tx: tx, orderID: req.OrderID, now: now}
+	for _, b := range ex.Benefits {
+		if !b.Applies {
+			continue
+		}
+		if b.Kind == KindDiscount {
+			if err := rec.discount(ctx, *in.discount, b.Amount); err != nil {
+				return Explanation{}, err
+			}
+			continue
+		}
+		if err := s.Coupons.Spend(ctx, tx, b.ID, req.OrderID, b.Amount); err != nil {
+			return Explanation{}, err
+		}
+		if err := rec.source(ctx, b.Kind, b.ID, "", b.Amount); err != nil {
+			return Explanation{}, err
+		}
+	}
+	if req.UseCards && s.Cards != nil && ex.Due.Cmp(money.Amount{}) > 0 {
+		uses, err := s.Cards.SpendCardsTx(ctx, tx, customerID, req.OrderID, ex.Due)
+		if err != nil {
+			return Explanation{}, err
+		}
+		for _, u := range uses {
+			ex.Cards, ex.Due = ex.Cards.Add(u.Amount), ex.Due.Sub(u.Amount)
+			if err := rec.source(ctx, SourceCard, u.CardID, "", u.Amount); err != nil {
+				return Explanation{}, err
+			}
+		}
+	}
+	if ex.Due.Cmp(money.Amount{}) > 0 {
+		if err := s.Funds.DebitTx(ctx, tx, funds.Movement{Kind: p.kind, OwnerID: p.id, Amount: ex.Due,
+			Actor: in.order.UserName, Reason: "order " + req.OrderID}); err != nil {
+			return Explanation{}, err
+		}
+		fundedBy := ""
+		if p.kind == funds.KindCustomer {
+			if fundedBy, err = resellerPartner(ctx, tx, customerID); err != nil {
+				return Explanation{}, err
+			}
+		}
+		if err := rec.source(ctx, p.kind, p.id, fundedBy, ex.Due); err != nil {
+			return Explanation{}, err
+		}
+	}
+	if err := rec.lines(ctx, in.lines, ex.Payable); err != nil {
+		return Explanation{}, err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE orders SET status = 5, payment_time = $1, updated_at = $1,
+		amount_after_discount = $2 WHERE id = $3 AND status = 6 AND pending_payment_end_time > $1`,
+		now, ex.Payable.Cents(), req.OrderID)
+	if err != nil {
+		return Explanation{}, fmt.Errorf("complete order: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return Explanation{}, ErrNotPayable
+	}
+	if s.onPaid != nil {
+		if err := s.onPaid.OrderPaid(ctx, tx, req.OrderID, now); err != nil {
+			return Explanation{}, err
+		}
 	}
 	return ex, nil
 }
@@ -242,7 +333,7 @@ func (s *Service) loadOrder(ctx context.Context, tx *sql.Tx, id string) (order.O
 		return o, nil, fmt.Errorf("load order: %w", err)
 	}
 	o.Status, o.Type, o.OfficialAmount = order.Status(st), order.Type(typ), money.FromCents(official)
-	rows, err := tx.QueryContext(ctx, `SELECT service_type_code, product_id, region_code, official_amount
+	rows, err := tx.QueryContext(ctx, `SELECT id, service_type_code, product_id, region_code, official_amount
 		FROM order_line_items WHERE order_id = $1 ORDER BY seq`, id)
 	if err != nil {
 		return o, nil, err
@@ -252,7 +343,7 @@ func (s *Service) loadOrder(ctx context.Context, tx *sql.Tx, id string) (order.O
 	for rows.Next() {
 		var l order.LineItem
 		var c int64
-		if err := rows.Scan(&l.ServiceTypeCode, &l.ProductID, &l.Region, &c); err != nil {
+		if err := rows.Scan(&l.ID, &l.ServiceTypeCode, &l.ProductID, &l.Region, &c); err != nil {
 			return o, nil, err
 		}
 		l.OfficialAmount = money.FromCents(c)

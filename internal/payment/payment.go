@@ -13,6 +13,7 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
+	"time"
 
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/funds"
@@ -35,6 +36,9 @@ const (
 var (
 	// ErrInProgress: another payment of the same order is running.
 	ErrInProgress = apperr.New("CBC.99000088", "err.payment_in_progress")
+	// ErrAwaitingPartner: the customer asked its partner to pay the
+	// order; it pays only after the partner rejects.
+	ErrAwaitingPartner = apperr.New("CBC.99005010", "err.payment_awaiting_partner")
 	// ErrNotPayable: the order is not pending payment.
 	ErrNotPayable = apperr.New("CBC.99005010", "err.payment_not_payable")
 	// ErrDeadlinePassed: the order's payment deadline has passed.
@@ -55,7 +59,18 @@ type Request struct {
 	UseDiscount bool
 	CouponIDs   []string
 	DiscountIDs []string
+	// UseCards spends the customer's stored-value cards (earliest expiry
+	// first) before its account balance. The open API always sets it.
+	UseCards bool
 }
+
+// States of partner payment (orders.agent_pay).
+const (
+	AgentNone     = 0 // the customer pays
+	AgentPending  = 1 // waiting for the partner (待支付)
+	AgentPaid     = 2 // paid by the partner
+	AgentRejected = 3 // rejected by the partner, with a reason
+)
 
 // Benefit kinds.
 const (
@@ -106,9 +121,12 @@ type Explanation struct {
 	Payable   money.Amount // after the discount, rounded once to cents
 	Voucher   money.Amount
 	Cash      money.Amount
+	Cards     money.Amount // from stored-value cards
 	Due       money.Amount // from the account balance
 	Balance   money.Amount // the customer's account balance
-	Benefits  []Benefit
+	// CardBalance is what the customer's usable stored-value cards hold.
+	CardBalance money.Amount
+	Benefits    []Benefit
 }
 
 // Deps are what the service works with.
@@ -118,10 +136,43 @@ type Deps struct {
 	Orders  *order.Service
 	Coupons *coupon.Service
 	Funds   *funds.Service
+	// Cards are the stored-value cards a payment spends like cash; nil
+	// spends none.
+	Cards Wallet
+}
+
+// Wallet is the stored-value cards (储值卡) domain as a payment sees it.
+type Wallet interface {
+	// CardBalance is what the customer's usable cards hold at t.
+	CardBalance(ctx context.Context, q db.Querier, customerID string, at time.Time) (money.Amount, error)
+	// SpendCardsTx takes up to amount from the customer's usable cards,
+	// earliest expiry first, inside tx (card ledger), and returns what
+	// each card paid; less than amount when the cards hold less.
+	SpendCardsTx(ctx context.Context, tx *sql.Tx, customerID, orderID string, amount money.Amount) ([]CardUse, error)
+}
+
+// CardUse is what one stored-value card paid.
+type CardUse struct {
+	CardID string
+	Amount money.Amount
+}
+
+// PaidHook is told, inside the payment's transaction, that an order was
+// paid (the refund domain opens the order's resources). An error rolls
+// the payment back.
+type PaidHook interface {
+	OrderPaid(ctx context.Context, tx *sql.Tx, orderID string, at time.Time) error
 }
 
 // Service pays orders.
-type Service struct{ Deps }
+type Service struct {
+	Deps
+	onPaid PaidHook
+}
+
+// SetPaidHook installs the hook told of every paid order. Call it once at
+// wiring.
+func (s *Service) SetPaidHook(h PaidHook) { s.onPaid = h }
 
 // NewService returns the service.
 func NewService(d Deps) *Service {

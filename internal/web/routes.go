@@ -118,6 +118,9 @@ func (s *Server) routes() []route {
 	all = append(all, s.fundsRoutes()...)
 	all = append(all, s.orderRoutes()...)
 	all = append(all, s.payRoutes()...)
+	all = append(all, s.partnerPayRoutes()...)
+	all = append(all, s.resourceRoutes()...)
+	all = append(all, s.cardRoutes()...)
 	return all
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"partnercenter/internal/card"
 	"partnercenter/internal/commerce"
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/customer"
@@ -23,6 +24,7 @@ import (
 	"partnercenter/internal/payment"
 	"partnercenter/internal/platform/outbox"
 	"partnercenter/internal/prospect"
+	"partnercenter/internal/refund"
 )
 
 //go:embed templates/*.html
@@ -40,6 +42,8 @@ type Deps struct {
 	Funds     *funds.Service    // accounts, allocations, discounts
 	Orders    *order.Service    // customers' orders
 	Payments  *payment.Service  // paying orders
+	Cards     *card.Service     // stored-value cards
+	Refunds   *refund.Service   // resources and unsubscription
 	Catalog   *commerce.Catalog // the coupon form's service types
 	Outbox    *outbox.Outbox
 	Notify    *notify.Notifier

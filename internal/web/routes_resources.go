@@ -1,0 +1,6 @@
+package web
+
+// resourceRoutes: scaffold, filled in by helper B.
+func (s *Server) resourceRoutes() []route {
+	return nil
+}
