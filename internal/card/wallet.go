@@ -19,3 +19,10 @@ func (s *Service) CardBalance(ctx context.Context, q db.Querier, customerID stri
 func (s *Service) SpendCardsTx(ctx context.Context, tx *sql.Tx, customerID, orderID string, amount money.Amount) ([]payment.CardUse, error) {
 	return nil, errors.New("card: not built yet")
 }
+
+// RefundTx gives amount back to card cardID inside tx (an unsubscribe
+// order orderID refunds what the card paid), with its card_ledger row; a
+// used-up card becomes usable again. scaffold: helper C implements it.
+func (s *Service) RefundTx(ctx context.Context, tx *sql.Tx, cardID, orderID string, amount money.Amount) error {
+	return errors.New("card: not built yet")
+}

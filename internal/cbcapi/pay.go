@@ -119,11 +119,13 @@ func (a *API) priceExplain(w http.ResponseWriter, r *http.Request) error {
 		Payable   money.Amount  `json:"amount_after_discount"`
 		Voucher   money.Amount  `json:"voucher_amount"`
 		Cash      money.Amount  `json:"cash_coupon_amount"`
+		Cards     money.Amount  `json:"stored_value_card_amount"`
 		Due       money.Amount  `json:"amount_due"`
 		Balance   money.Amount  `json:"account_balance"`
+		CardBal   money.Amount  `json:"stored_value_card_balance"`
 		Benefits  []benefitJSON `json:"benefits"`
 	}{OrderID: ex.OrderID, ListPrice: ex.ListPrice, Discount: ex.Discount, Payable: ex.Payable, Voucher: ex.Voucher,
-		Cash: ex.Cash, Due: ex.Due, Balance: ex.Balance, Benefits: []benefitJSON{}}
+		Cash: ex.Cash, Cards: ex.Cards, Due: ex.Due, Balance: ex.Balance, CardBal: ex.CardBalance, Benefits: []benefitJSON{}}
 	for _, b := range ex.Benefits {
 		j := benefitJSON{ID: b.ID, Kind: b.Kind, Rate: b.Rate, Chosen: b.Chosen, Applies: b.Applies, Amount: b.Amount,
 			Capped: b.Capped, Reason: b.Reason, Message: i18n.T(l, payment.ReasonKey(b.Reason), nil)}
