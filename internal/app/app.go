@@ -213,6 +213,8 @@ func (a *App) build(ctx context.Context, o options) error {
 	a.Payments = payment.NewService(payment.Deps{DB: a.DB, Clock: a.Clock, Orders: a.Orders, Coupons: a.Coupons, Funds: a.Funds,
 		Cards: a.Cards})
 	a.Orders.SetCancelHook(a.Payments)
+	// Paid orders are the cash spending that makes a report need review.
+	a.Prospects.SetSpendingChecker(a.Payments)
 	// Orders awaiting the partner's payment block ending the association.
 	a.Customers.AddDisassociationBlocker(a.Payments)
 	// A paid order opens its resources; unsubscribing them refunds.

@@ -52,15 +52,15 @@ type Deps struct {
 
 // SpendingChecker tells whether a customer account has cash spending (现金消费),
 // which makes a report need review and an unreported account unable
-// to associate (console.md §1.2, §1.4). The commerce issue, which owns the
+// to associate (console.md §1.2, §1.4). The payment domain, which owns the
 // spending data, implements it and app wires it in with SetSpendingChecker;
-// until then NoSpending is used. q is the caller's transaction.
+// NoSpending stands in when nothing is wired. q is the caller's transaction.
 type SpendingChecker interface {
 	HasCashSpending(ctx context.Context, q db.Querier, customerID string) (bool, error)
 }
 
-// NoSpending is the SpendingChecker used while no spending data exists: no
-// account has spent anything.
+// NoSpending is the SpendingChecker used when none is wired: no account has
+// spent anything.
 type NoSpending struct{}
 
 // HasCashSpending implements SpendingChecker.
