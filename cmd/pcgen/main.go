@@ -15,6 +15,9 @@
 // mobile and e-mail carries -prefix, so a second run with another prefix adds
 // rows; a run whose prefix is in use stops before writing.
 //
+// pcgen pay seeds a payments benchmark: customers with access keys and
+// balance, and pending orders to pay once each (see runPay).
+//
 // pcgen does not write audit-log rows or job rows: nothing reads them when
 // listing, and they would double the volume.
 package main
@@ -47,6 +50,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+	if len(args) > 0 && args[0] == "pay" {
+		return runPay(ctx, args[1:], stdout, stderr)
+	}
 	cfg, err := app.FromEnv()
 	if err != nil {
 		return err

@@ -71,7 +71,16 @@ type loadConfig struct {
 	maxErrorSamples            int
 	countKey                   string // count this top-level array's items in 2xx bodies
 	keepBody                   bool   // keep the last 2xx body (-save-body)
+	// lines, when set, gives each request the next line of -ids, once; the
+	// run ends when they run out. With lineCreds the request is signed
+	// with the line's key instead of ak/sk/domainID.
+	lines     *lineSource
+	lineCreds bool
 }
+
+// signingKey is the access key, secret and X-Domain-Id a request is
+// signed and sent with.
+type signingKey struct{ ak, sk, domainID string }
 
 // result is what the workers recorded.
 type result struct {
@@ -151,11 +160,22 @@ func runLoad(ctx context.Context, cfg loadConfig) *result {
 				if cfg.requests > 0 && issued.Add(1) > int64(cfg.requests) {
 					return
 				}
+				key := signingKey{ak: cfg.ak, sk: cfg.sk, domainID: cfg.domainID}
+				var line []string
+				if cfg.lines != nil {
+					var ok bool
+					if line, ok = cfg.lines.take(); !ok {
+						return
+					}
+					if cfg.lineCreds {
+						key = lineKey(line)
+					}
+				}
 				body := cfg.body
 				if cfg.template != nil {
-					body = cfg.template.expand(seq.Add(1)-1, r)
+					body = cfg.template.expandLine(seq.Add(1)-1, r, line)
 				}
-				status, took, err := doOne(client, cfg, body)
+				status, took, err := doOne(client, cfg, key, body)
 				if err != nil {
 					w.transport++
 					if _, ok := w.samples["transport"]; !ok {
@@ -214,7 +234,7 @@ type response struct {
 // doOne builds, signs and sends one request and reads the whole response,
 // so the connection goes back to the pool. The latency covers signing,
 // sending and reading the body.
-func doOne(client *http.Client, cfg loadConfig, payload []byte) (response, time.Duration, error) {
+func doOne(client *http.Client, cfg loadConfig, key signingKey, payload []byte) (response, time.Duration, error) {
 	t0 := time.Now()
 	var body io.Reader = http.NoBody
 	if len(payload) > 0 {
@@ -226,13 +246,13 @@ func doOne(client *http.Client, cfg loadConfig, payload []byte) (response, time.
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", cfg.userAgent)
-	if cfg.domainID != "" {
-		req.Header.Set("X-Domain-Id", cfg.domainID)
+	if key.domainID != "" {
+		req.Header.Set("X-Domain-Id", key.domainID)
 	}
 	if cfg.language != "" {
 		req.Header.Set("X-Language", cfg.language)
 	}
-	if err := cbcapi.Sign(req, payload, cfg.ak, cfg.sk, cfg.now()); err != nil {
+	if err := cbcapi.Sign(req, payload, key.ak, key.sk, cfg.now()); err != nil {
 		return response{}, 0, err
 	}
 	resp, err := client.Do(req)

@@ -26,6 +26,16 @@
 //	pcload -demo-json demo.json -method POST -path /v2/promotions/benefits/partner-coupons -ids ids.txt \
 //	  -count coupon_infos -body-template '{"quota_id":"Q","face_value":"0.01","customer_ids":[{{ids:100}}]}'
 //
+// PayOrders pays each pending order once: {{next}} takes the next line of
+// -ids for each request, once, and the run ends when the lines run out (or
+// at -d or -n, when given). With -ids-creds every line is "ORDER_ID AK SK
+// DOMAIN_ID [MORE...]" and each request is signed with its line's key, so
+// that many customers pay their own orders in parallel ({{next:5}} reads
+// a fifth field, e.g. a cash coupon of the order's customer):
+//
+//	pcload -method POST -path /v3/orders/customer-orders/pay -ids pay.txt -ids-creds \
+//	  -body-template '{"order_id":"{{next}}","use_coupon":"NO","use_discount":"NO"}'
+//
 // -save-body FILE writes the last 2xx response body, for a script to read a
 // value from (e.g. a quota id from ListQuotaCoupons with -n 1).
 //
@@ -74,6 +84,8 @@ type options struct {
 	insecure                    bool
 	language                    string
 	countKey, saveBody          string
+	lines                       *lineSource // {{next}} or -ids-creds: -ids lines, once each
+	lineCreds                   bool
 }
 
 // run is main without the process: it returns the exit status.
@@ -97,6 +109,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		ak: o.ak, sk: o.sk, domainID: o.domainID, language: o.language,
 		concurrency: o.concurrency, duration: o.duration, requests: o.requests,
 		timeout: o.timeout, insecure: o.insecure, countKey: o.countKey, keepBody: o.saveBody != "",
+		lines: o.lines, lineCreds: o.lineCreds,
 	})
 	if o.saveBody != "" {
 		if err := os.WriteFile(o.saveBody, res.lastBody, 0o600); err != nil {
@@ -130,19 +143,22 @@ func parseFlags(args []string, stdin io.Reader, stderr io.Writer, getenv func(st
 	fs.StringVar(&o.method, "method", "GET", "the HTTP method")
 	fs.StringVar(&o.body, "body", "", "the request body, sent as application/json and signed")
 	tmpl := fs.String("body-template", "", "a request body with placeholders filled per request: {{n}} sequence number, "+
-		"{{run}} a token per run, {{rand}} 8 random hex digits, {{pick:a|b}} one of the alternatives (instead of -body)")
+		"{{run}} a token per run, {{rand}} 8 random hex digits, {{pick:a|b}} one of the alternatives, "+
+		"{{ids:K}} K ids drawn from -ids, {{next}} / {{next:F}} field 1 / F of the next -ids line, each line once (instead of -body)")
 	fs.StringVar(&o.ak, "ak", "", "access key (or PCLOAD_AK)")
 	fs.StringVar(&o.sk, "sk", "", "secret key (or PCLOAD_SK; -demo-json keeps it off the command line)")
 	fs.StringVar(&o.domainID, "domain-id", "", "X-Domain-Id to send (or PCLOAD_DOMAIN_ID); empty: not sent")
 	demoFile := fs.String("demo-json", "", "read ak, sk and domain id from `FILE`, the output of 'partnercenter demo --json' (- for stdin)")
 	partner := fs.String("partner", "sp", "the demo partner whose key -demo-json takes")
 	fs.IntVar(&o.concurrency, "c", 32, "concurrent workers, each with its own keep-alive connection")
-	fs.DurationVar(&o.duration, "d", 10*time.Second, "how long to run (at most 5m); with -n and no -d: until -n are done, at most 5m")
+	fs.DurationVar(&o.duration, "d", 10*time.Second, "how long to run (at most 5m); with -n, {{next}} or -ids-creds and no -d: until -n are done or the -ids lines run out, at most 5m")
 	fs.IntVar(&o.requests, "n", 0, "stop after this many requests (0: no count)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "timeout of one request")
 	fs.StringVar(&o.language, "lang", "", "X-Language to send (zh_CN, en_US); empty: not sent")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON")
-	idsFile := fs.String("ids", "", "`FILE` of ids, one a line, that {{ids:K}} in -body-template draws from")
+	idsFile := fs.String("ids", "", "`FILE` of ids, one a line, that {{ids:K}} draws from, or lines that {{next}} and -ids-creds take once each")
+	fs.BoolVar(&o.lineCreds, "ids-creds", false, "-ids lines are 'ID AK SK DOMAIN_ID [MORE...]' (DOMAIN_ID - for none): "+
+		"sign each request with the key of the line it takes, each line once")
 	fs.StringVar(&o.countKey, "count", "", "count the items of this top-level JSON array `KEY` in each 2xx response (e.g. coupon_infos)")
 	fs.StringVar(&o.saveBody, "save-body", "", "write the last 2xx response body to `FILE`")
 	fs.BoolVar(&o.insecure, "insecure", false, "accept any TLS certificate (https to a self-signed local server)")
@@ -177,7 +193,7 @@ func parseFlags(args []string, stdin io.Reader, stderr io.Writer, getenv func(st
 
 	o.method = strings.ToUpper(o.method)
 	switch {
-	case o.ak == "" || o.sk == "":
+	case (o.ak == "" || o.sk == "") && !o.lineCreds:
 		return o, errors.New("no access key: give -ak and -sk, -demo-json, or PCLOAD_AK and PCLOAD_SK")
 	case o.concurrency < 1 || o.concurrency > 10000:
 		return o, fmt.Errorf("-c %d: want 1 to 10000 workers", o.concurrency)
@@ -192,6 +208,7 @@ func parseFlags(args []string, stdin io.Reader, stderr io.Writer, getenv func(st
 	case o.method == "" || strings.ContainsAny(o.method, " \t\r\n"):
 		return o, fmt.Errorf("-method %q: not a method", o.method)
 	}
+	nextFields := 0
 	if *tmpl != "" {
 		if o.body != "" {
 			return o, errors.New("-body and -body-template: give one")
@@ -201,6 +218,10 @@ func parseFlags(args []string, stdin io.Reader, stderr io.Writer, getenv func(st
 			return o, err
 		}
 		o.bodyTemplate = t
+		nextFields = t.nextFields()
+		if t.needsIDs() && (nextFields > 0 || o.lineCreds) {
+			return o, errors.New("-body-template: {{ids:K}} draws ids at random, {{next}} and -ids-creds take lines once: give one")
+		}
 		if t.needsIDs() {
 			if *idsFile == "" {
 				return o, errors.New("-body-template uses {{ids:K}}: give -ids FILE")
@@ -214,7 +235,22 @@ func parseFlags(args []string, stdin io.Reader, stderr io.Writer, getenv func(st
 			}
 		}
 	}
-	if o.requests > 0 && !set["d"] {
+	if nextFields > 0 || o.lineCreds {
+		if *idsFile == "" {
+			return o, errors.New("{{next}} and -ids-creds take lines of -ids: give -ids FILE")
+		}
+		minFields := nextFields
+		if o.lineCreds {
+			minFields = max(minFields, credsSK+1)
+		}
+		lines, err := readLines(*idsFile, minFields)
+		if err != nil {
+			return o, err
+		}
+		o.lines = lines
+	}
+	if (o.requests > 0 || o.lines != nil) && !set["d"] {
+		// Until -n are done or the lines run out, at most 5 minutes.
 		o.duration = maxDuration
 	}
 	return o, nil

@@ -19,6 +19,10 @@ import (
 //	{{ids:K}}   K distinct ids drawn at random from the -ids file, as
 //	            quoted JSON strings joined by commas, e.g.
 //	            "customer_ids":[{{ids:100}}] for CreatePartnerCoupons
+//	{{next}}    the first field of the -ids line this request takes: each
+//	            request takes the next line, once, and the run ends when
+//	            the lines run out (e.g. one pending order id per PayOrders)
+//	{{next:F}}  field F (from 1; fields split on blanks) of that line
 //
 // Text outside placeholders is sent as it is; the body is signed after
 // expansion.
@@ -35,13 +39,14 @@ const (
 	tmplRand
 	tmplPick
 	tmplIDs
+	tmplNext
 )
 
 type tmplPart struct {
 	kind    tmplKind
 	text    string   // tmplText
 	choices []string // tmplPick
-	k       int      // tmplIDs
+	k       int      // tmplIDs: how many; tmplNext: the field, from 0
 }
 
 // parseBodyTemplate parses s; run is the run's token for {{run}}.
@@ -76,8 +81,16 @@ func parseBodyTemplate(s, run string) (*bodyTemplate, error) {
 				return nil, fmt.Errorf("-body-template: {{%s}}: want ids:K with K >= 1", name)
 			}
 			t.parts = append(t.parts, tmplPart{kind: tmplIDs, k: k})
+		case name == "next":
+			t.parts = append(t.parts, tmplPart{kind: tmplNext})
+		case strings.HasPrefix(name, "next:"):
+			f, err := strconv.Atoi(name[len("next:"):])
+			if err != nil || f < 1 {
+				return nil, fmt.Errorf("-body-template: {{%s}}: want next:F with field F >= 1", name)
+			}
+			t.parts = append(t.parts, tmplPart{kind: tmplNext, k: f - 1})
 		default:
-			return nil, fmt.Errorf("-body-template: unknown placeholder {{%s}} (want n, run, rand, pick:a|b, ids:K)", name)
+			return nil, fmt.Errorf("-body-template: unknown placeholder {{%s}} (want n, run, rand, pick:a|b, ids:K, next, next:F)", name)
 		}
 		s = s[i+j+2:]
 	}
@@ -85,7 +98,11 @@ func parseBodyTemplate(s, run string) (*bodyTemplate, error) {
 }
 
 // expand returns the body of request n, drawing random values from r.
-func (t *bodyTemplate) expand(n int64, r *rand.Rand) []byte {
+func (t *bodyTemplate) expand(n int64, r *rand.Rand) []byte { return t.expandLine(n, r, nil) }
+
+// expandLine is expand for a request that took line (its fields), which
+// {{next:F}} reads; parseFlags has checked that every line has the fields.
+func (t *bodyTemplate) expandLine(n int64, r *rand.Rand, line []string) []byte {
 	var b []byte
 	for _, p := range t.parts {
 		switch p.kind {
@@ -103,6 +120,10 @@ func (t *bodyTemplate) expand(n int64, r *rand.Rand) []byte {
 					b = append(b, ',')
 				}
 				b = strconv.AppendQuote(b, t.ids[j])
+			}
+		case tmplNext:
+			if p.k < len(line) {
+				b = append(b, line[p.k]...)
 			}
 		}
 	}
@@ -138,6 +159,18 @@ func (t *bodyTemplate) needsIDs() bool {
 		}
 	}
 	return false
+}
+
+// nextFields returns how many fields of a line the template's {{next:F}}
+// placeholders read: 0 when it takes no lines.
+func (t *bodyTemplate) nextFields() int {
+	n := 0
+	for _, p := range t.parts {
+		if p.kind == tmplNext {
+			n = max(n, p.k+1)
+		}
+	}
+	return n
 }
 
 // distinct returns k distinct indices in [0, n), k <= n, in random order:
