@@ -148,6 +148,10 @@ func printLogins(w io.Writer, url string, d app.Demo) {
 	for _, p := range d.Partners {
 		fmt.Fprintf(w, "  %-9s %-18s account %-14s password %s  AK %s\n", p.Key, p.Type, p.Admin.Username, p.Admin.Password, p.AccessKey)
 	}
+	fmt.Fprintf(w, "Customer portal   %s/customer/signin  (customer account name + password)\n", url)
+	for _, c := range d.Customers {
+		fmt.Fprintf(w, "  %-17s %-8s of %-8s account %-26s password %s\n", c.Key, c.AssociationType, c.Partner, c.DomainName, c.Password)
+	}
 }
 
 func demo(ctx context.Context, cfg app.Config, asJSON bool, stdout io.Writer) error {
@@ -224,7 +228,15 @@ func verifyLedger(ctx context.Context, cfg app.Config, stdout io.Writer) error {
 	for _, p := range frep.Problems {
 		fmt.Fprintln(stdout, "problem:", p)
 	}
-	if n := len(rep.Problems) + len(frep.Problems); n > 0 {
+	crep, err := a.Cards.VerifyLedger(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "card ledger: %d cards, %d entries\n", crep.Cards, crep.Entries)
+	for _, p := range crep.Problems {
+		fmt.Fprintln(stdout, "problem:", p)
+	}
+	if n := len(rep.Problems) + len(frep.Problems) + len(crep.Problems); n > 0 {
 		return fmt.Errorf("%w: %d", errLedgerProblems, n)
 	}
 	fmt.Fprintln(stdout, "ok")

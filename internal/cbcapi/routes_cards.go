@@ -1,6 +1,9 @@
 package cbcapi
 
-// cardRoutes: scaffold, filled in by helper C.
+// cardRoutes is the route table of stored-value cards (reference/cbc-api.md
+// §6): ListStoredValueCards, for the customer with its own credentials.
 func (a *API) cardRoutes() []Route {
-	return nil
+	return []Route{
+		{"GET", "/v2/promotions/benefits/stored-value-cards", CustomerCaller, a.listStoredValueCards},
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"partnercenter/internal/order"
 	"partnercenter/internal/payment"
 	"partnercenter/internal/platform/i18n"
+	"partnercenter/internal/platform/money"
 )
 
 // payBenefit is one benefit row of the pay page.
@@ -21,12 +22,18 @@ type payPageData struct {
 	Ex       payment.Explanation
 	Benefits []payBenefit
 	Chosen   url.Values // the chosen coupon and discount, to keep the form
+	// UseCards: the stored-value cards pay before the balance. The box is
+	// ticked by default when the customer holds usable cards.
+	UseCards bool
 }
 
 // payRequestFrom reads the chosen benefits of the pay form (coupon,
-// repeated, and discount).
+// repeated, and discount) and whether to spend stored-value cards: the
+// forms send cards_set with the cards box, so a page opened without them
+// spends the cards (the box is on by default).
 func payRequestFrom(orderID string, v url.Values) payment.Request {
 	req := payment.Request{OrderID: orderID, CouponIDs: v["coupon"]}
+	req.UseCards = v.Get("cards_set") == "" || v.Get("cards") == "1"
 	req.UseCoupon = len(req.CouponIDs) > 0
 	if d := v.Get("discount"); d != "" {
 		req.UseDiscount, req.DiscountIDs = true, []string{d}
@@ -70,6 +77,7 @@ func (s *Server) showPay(w http.ResponseWriter, r *http.Request, customerID stri
 			return
 		}
 		data.Ex = ex
+		data.UseCards = payRequestFrom(id, form).UseCards && ex.CardBalance.Cmp(money.Amount{}) > 0
 		for _, b := range ex.Benefits {
 			data.Benefits = append(data.Benefits, payBenefit{Benefit: b, KindKey: payKindKeys[b.Kind],
 				ReasonKey: payment.ReasonKey(b.Reason)})
@@ -82,8 +90,8 @@ func (s *Server) showPay(w http.ResponseWriter, r *http.Request, customerID stri
 	s.render(w, r, http.StatusOK, "customer_pay", v)
 }
 
-// customerPay pays the order with the chosen benefits and the account
-// balance.
+// customerPay pays the order with the chosen benefits, the stored-value
+// cards when ticked, and the account balance.
 func (s *Server) customerPay(w http.ResponseWriter, r *http.Request) {
 	me, _ := customerFrom(r.Context())
 	id := r.PathValue("id")
