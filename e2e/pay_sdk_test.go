@@ -38,9 +38,10 @@ func TestPayOrdersSDK(t *testing.T) {
 		t.Fatalf("allocate: %v", err)
 	}
 
-	t.Run("ErrPartnerCannotPay", func(t *testing.T) {
+	t.Run("ErrPartnerPaysUnaskedOrder", func(t *testing.T) {
+		// A partner pays only the orders its customers asked it to pay.
 		_, err := spc.PayOrders(payReq(small, "NO"))
-		apiError(t, spw, err, http.StatusForbidden, "CBC.0151")
+		apiError(t, spw, err, http.StatusBadRequest, "CBC.30000010")
 	})
 	t.Run("ErrCouponInfosRequired", func(t *testing.T) {
 		_, err := own.PayOrders(payReq(small, "YES"))

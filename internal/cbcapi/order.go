@@ -71,6 +71,24 @@ type customerOrderJSON struct {
 	UserName              string         `json:"user_name"`
 	PendingPaymentEndTime string         `json:"pending_payment_end_time,omitempty"`
 	SubOrderInfos         []struct{}     `json:"sub_order_infos"`
+	// AgentPayInfo is CustomerOrderV2's AgentPayInfoV2: whether the
+	// customer asked its partner to pay the order (代支付) and which.
+	AgentPayInfo agentPayInfoJSON `json:"agent_pay_info"`
+}
+
+// agentPayInfoJSON is AgentPayInfoV2. is_agent_pay is true while the
+// order waits for the partner and once the partner paid it; a rejected
+// order is the customer's again.
+type agentPayInfoJSON struct {
+	PayingAgentID string `json:"paying_agent_id,omitempty"`
+	IsAgentPay    bool   `json:"is_agent_pay"`
+}
+
+func agentPayInfo(o order.Order) agentPayInfoJSON {
+	if o.AgentPay != agentPending && o.AgentPay != agentPaid {
+		return agentPayInfoJSON{}
+	}
+	return agentPayInfoJSON{PayingAgentID: o.PayingPartnerID, IsAgentPay: true}
 }
 
 func (a *API) orderOut(ctx context.Context, l i18n.Lang, o order.Order) customerOrderJSON {
@@ -78,7 +96,8 @@ func (a *API) orderOut(ctx context.Context, l i18n.Lang, o order.Order) customer
 		ServiceTypeName: a.Orders.ServiceTypeName(ctx, l, o.ServiceTypeCode), SourceType: o.SourceType, Status: int(o.Status),
 		OrderType: int(o.Type), AmountAfterDiscount: o.AmountAfterDiscount, OfficialAmount: o.OfficialAmount,
 		MeasureID: measureYuan, CreateTime: apiTime(o.CreatedAt), PaymentTime: apiTimePtr(o.PaymentTime), Currency: o.Currency,
-		AmountInfo: amountInfo(o.OfficialAmount, o.AmountAfterDiscount), UserName: o.UserName, SubOrderInfos: []struct{}{}}
+		AmountInfo: amountInfo(o.OfficialAmount, o.AmountAfterDiscount), UserName: o.UserName, SubOrderInfos: []struct{}{},
+		AgentPayInfo: agentPayInfo(o)}
 	if o.Status == order.StatusPendingPayment {
 		out.PendingPaymentEndTime = apiTime(o.PaymentDeadline)
 	}

@@ -3,6 +3,7 @@ package cbcapi
 import (
 	"net/http"
 
+	"partnercenter/internal/identity"
 	"partnercenter/internal/payment"
 	"partnercenter/internal/platform/i18n"
 	"partnercenter/internal/platform/money"
@@ -71,14 +72,21 @@ func payRequest(r *http.Request) (payment.Request, error) {
 }
 
 // payOrders is PayOrders: POST /v2|v3/orders/customer-orders/pay; 204 on
-// success.
+// success. A customer pays its own order; a partner pays an order a
+// customer asked it to pay (代支付) from its account, never with the
+// customer's coupons or cards.
 func (a *API) payOrders(w http.ResponseWriter, r *http.Request) error {
 	req, err := payRequest(r)
 	if err != nil {
 		return err
 	}
 	actor, _ := ActorFrom(r.Context())
-	if _, err := a.Payments.Pay(r.Context(), actor.ID, req); err != nil {
+	if actor.Kind == identity.ActorCustomer {
+		_, err = a.Payments.Pay(r.Context(), actor.ID, req)
+	} else {
+		_, err = a.Payments.PayAsPartner(r.Context(), actor, req)
+	}
+	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

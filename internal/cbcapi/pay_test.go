@@ -87,7 +87,7 @@ func TestPayOrdersAPI(t *testing.T) {
 			domainID           string
 			want               check
 		}{
-			{"ErrPartnerCannotPay", "/v3/orders/customer-orders/pay", body(small.ID, ""), sp, p.sp.partner.DomainID, check{status: 403, code: "CBC.0151"}},
+			{"ErrPartnerPaysUnaskedOrder", "/v3/orders/customer-orders/pay", body(small.ID, ""), sp, p.sp.partner.DomainID, check{status: 400, code: "CBC.30000010"}},
 			{"ErrNoOrderID", "/v3/orders/customer-orders/pay", `{"use_coupon":"NO","use_discount":"NO"}`, cust, p.cust, check{status: 400, code: "CBC.0100", msg: "order_id"}},
 			{"ErrUseCoupon", "/v3/orders/customer-orders/pay", `{"order_id":"x","use_coupon":"yes","use_discount":"NO"}`, cust, p.cust, check{status: 400, code: "CBC.0100", msg: "use_coupon"}},
 			{"ErrUseDiscountMissing", "/v2/orders/customer-orders/pay", `{"order_id":"x","use_coupon":"NO"}`, cust, p.cust, check{status: 400, code: "CBC.0100", msg: "use_discount"}},

@@ -33,6 +33,7 @@ const (
 	PermFundsAllocate    = "BPC_ITEM_FINANCE_070101"     // 拨款与回收
 	PermDiscountManage   = "BPC_ITEM_SUBCUSTSERV_040200" // 设置客户折扣
 	PermOrderView        = "BPC_ITEM_ORDER_090100"       // 查看客户订单
+	PermOrderPay         = "BPC_ITEM_ORDER_090200"       // 代支付客户订单 (支付与驳回)
 	PermOrgMemberView    = "BPC_ITEM_ORG_050100"         // 查看组织成员
 	PermOrgMemberManage  = "BPC_ITEM_ORG_050101"         // 管理组织成员
 	PermOrgRoleManage    = "BPC_ITEM_ORG_050200"         // 管理角色
@@ -61,6 +62,7 @@ var Permissions = []Permission{
 	{PermFundsAllocate, "拨款与回收", "Allocate and reclaim funds", "sales"},
 	{PermDiscountManage, "设置客户折扣", "Grant customer discounts", "sales"},
 	{PermOrderView, "查看客户订单", "View customer orders", "sales"},
+	{PermOrderPay, "代支付客户订单", "Pay customer orders", "sales"},
 	{PermOrgMemberView, "查看组织成员", "View organization members", "organization"},
 	{PermOrgMemberManage, "管理组织成员", "Manage organization members", "organization"},
 	{PermOrgRoleManage, "管理角色", "Manage roles", "organization"},

@@ -108,6 +108,15 @@ type Order struct {
 	PaymentTime         *time.Time
 	CancelledAt         *time.Time
 	CreatedAt           time.Time
+	// Partner payment (代支付, orders.agent_pay): AgentPay is 0 (the
+	// customer pays), 1 waiting for PayingPartnerID, 2 paid by it, 3
+	// rejected by it with AgentRejectReason.
+	AgentPay          int
+	PayingPartnerID   string
+	AgentRejectReason string
+	AgentRequestedAt  *time.Time
+	AgentDecidedAt    *time.Time
+	AgentDecidedBy    string
 }
 
 // LineItem is one product of an order at its price.

@@ -30,7 +30,8 @@ func PartnerViewer(a identity.Actor) Viewer { return Viewer{Actor: a} }
 
 const orderColumns = `o.id, o.customer_id, c.domain_name, o.partner_id, o.service_type_code, o.source_type, o.status,
 	o.order_type, o.official_amount, o.amount_after_discount, o.currency, o.user_name, o.pending_payment_end_time,
-	o.payment_time, o.cancelled_at, o.created_at`
+	o.payment_time, o.cancelled_at, o.created_at, o.agent_pay, o.paying_partner_id, o.agent_reject_reason,
+	o.agent_requested_at, o.agent_decided_at, o.agent_decided_by`
 
 const orderFrom = ` FROM orders o JOIN customers c ON c.id = o.customer_id`
 
@@ -40,9 +41,10 @@ func scanOrder(r scanner) (Order, error) {
 	var o Order
 	var st, typ int
 	var official, after int64
-	var deadline, paid, cancelled sql.NullTime
+	var deadline, paid, cancelled, requested, decided sql.NullTime
 	if err := r.Scan(&o.ID, &o.CustomerID, &o.CustomerName, &o.PartnerID, &o.ServiceTypeCode, &o.SourceType, &st, &typ,
-		&official, &after, &o.Currency, &o.UserName, &deadline, &paid, &cancelled, &o.CreatedAt); err != nil {
+		&official, &after, &o.Currency, &o.UserName, &deadline, &paid, &cancelled, &o.CreatedAt, &o.AgentPay,
+		&o.PayingPartnerID, &o.AgentRejectReason, &requested, &decided, &o.AgentDecidedBy); err != nil {
 		return Order{}, err
 	}
 	o.Status, o.Type = Status(st), Type(typ)
@@ -52,6 +54,7 @@ func scanOrder(r scanner) (Order, error) {
 		o.PaymentDeadline = deadline.Time.UTC()
 	}
 	o.PaymentTime, o.CancelledAt = optTime(paid), optTime(cancelled)
+	o.AgentRequestedAt, o.AgentDecidedAt = optTime(requested), optTime(decided)
 	return o, nil
 }
 

@@ -204,6 +204,7 @@ func (s *Service) claim(ctx context.Context, tx *sql.Tx, orderID, scope, scopeAr
 type payer struct {
 	kind string // funds.KindCustomer or funds.KindPartner
 	id   string
+	name string // who pays, for the ledger; the order's user when empty
 }
 
 // settle pays a claimed order inside tx: the chosen voucher and cash
@@ -290,8 +291,12 @@ func (s *Service) settle(ctx context.Context, tx *sql.Tx, req Request, p payer, 
 		}
 	}
 	if ex.Due.Cmp(money.Amount{}) > 0 {
+		actor := in.order.UserName
+		if p.name != "" {
+			actor = p.name
+		}
 		if err := s.Funds.DebitTx(ctx, tx, funds.Movement{Kind: p.kind, OwnerID: p.id, Amount: ex.Due,
-			Actor: in.order.UserName, Reason: "order " + req.OrderID}); err != nil {
+			Actor: actor, Reason: "order " + req.OrderID}); err != nil {
 			return Explanation{}, err
 		}
 		fundedBy := ""

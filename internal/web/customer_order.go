@@ -9,6 +9,7 @@ import (
 
 	"partnercenter/internal/commerce"
 	"partnercenter/internal/order"
+	"partnercenter/internal/payment"
 	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/i18n"
 )
@@ -244,6 +245,12 @@ type orderShowData struct {
 	Back       string
 	CanCancel  bool
 	CustomerID string
+	// Partner payment (代支付), on the customer's page: CanPay is false
+	// while the order waits for the partner; CanAskPartner offers "ask my
+	// partner to pay" on a pending order not already waiting.
+	CanPay          bool
+	CanAskPartner   bool
+	AwaitingPartner bool
 }
 
 func (s *Server) orderLines(lang i18n.Lang, r *http.Request, lines []order.LineItem) []orderLine {
@@ -267,8 +274,15 @@ func (s *Server) showCustomerOrder(w http.ResponseWriter, r *http.Request, custo
 		return
 	}
 	rows := s.orderRows(r, []order.Order{o})
+	waiting := rows[0].Pending && o.AgentPay == payment.AgentPending
+	canAsk := rows[0].Pending && !waiting
+	if canAsk {
+		partnerID, err := s.Payments.PartnerToAsk(r.Context(), customerID)
+		canAsk = err == nil && partnerID != ""
+	}
 	v := view{Title: "orders.detail.title", Data: orderShowData{Order: rows[0], Lines: s.orderLines(langOf(r), r, lines),
-		Back: "/customer/orders", CanCancel: rows[0].Pending}}
+		Back: "/customer/orders", CanCancel: rows[0].Pending, CanPay: rows[0].Pending && !waiting,
+		CanAskPartner: canAsk, AwaitingPartner: waiting}}
 	switch {
 	case actionErr != nil:
 		s.renderError(w, r, "customer_order_show", v, actionErr)
@@ -277,6 +291,8 @@ func (s *Server) showCustomerOrder(w http.ResponseWriter, r *http.Request, custo
 		v.Notice = i18n.T(langOf(r), "orders.notice.placed", nil)
 	case r.URL.Query().Get("cancelled") != "":
 		v.Notice = i18n.T(langOf(r), "orders.notice.cancelled", nil)
+	case r.URL.Query().Get("asked") != "":
+		v.Notice = i18n.T(langOf(r), "partnerpay.notice.asked", nil)
 	}
 	s.render(w, r, http.StatusOK, "customer_order_show", v)
 }
