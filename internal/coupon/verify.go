@@ -92,7 +92,7 @@ func (s *Service) verify(ctx context.Context, tx *sql.Tx) (LedgerReport, error) 
 			a.issued -= amount
 		case op == opCarve && amount < 0:
 			a.carved -= amount
-		case op == opSpend:
+		case op == opSpend || op == opRefund:
 			a.spent -= amount
 		case op == opReclaim || op == opExpire:
 			a.reclaimed -= amount
