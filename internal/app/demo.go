@@ -125,10 +125,18 @@ func (a *App) SeedDemo(ctx context.Context) (Demo, error) {
 		}
 		out.Customers = append(out.Customers, dc)
 	}
-	if err := a.seedDemoQuotas(ctx, op.Actor(), ids); err != nil {
-		return Demo{}, err
-	}
-	if err := a.seedDemoFunds(ctx, op.Actor(), ids, out.Customers); err != nil {
+	// Quotas, money and orders are seeded by one node at a time: their
+	// "already there?" checks would not stop two at once.
+	err = a.withDemoLock(ctx, func() error {
+		if err := a.seedDemoQuotas(ctx, op.Actor(), ids); err != nil {
+			return err
+		}
+		if err := a.seedDemoFunds(ctx, op.Actor(), ids, out.Customers); err != nil {
+			return err
+		}
+		return a.seedDemoCommerce(ctx, op.Actor(), ids, out.Customers)
+	})
+	if err != nil {
 		return Demo{}, err
 	}
 	return out, nil
