@@ -97,20 +97,24 @@ func (s *Service) Issue(ctx context.Context, actor identity.Actor, in IssueReque
 	case until.After(q.ExpiresAt) || !from.Before(until) || !until.After(now):
 		return nil, nil, errParam("expire_time")
 	}
-	ok, itemErrs, err := s.issuableCustomers(ctx, actor, o, customers)
-	if err != nil {
-		return nil, nil, err
-	}
 	remark := ""
 	if in.Remark != nil {
 		remark = *in.Remark
 	}
-	t := issueTx{quota: q, customers: ok, face: in.FaceValue.Cents(), limits: encodeLimits(limits), remark: remark,
+	t := issueTx{quota: q, face: in.FaceValue.Cents(), limits: encodeLimits(limits), remark: remark,
 		from: from, until: until, operator: operatorName(actor), now: now}
 	var issued []Issued
 	var short []string
+	var itemErrs []ItemError
 	err = s.DB.InTx(ctx, func(tx *sql.Tx) error {
+		// The customers are checked, and their associations held, inside
+		// the issuing transaction: a disassociation completing meanwhile
+		// either waits and reclaims the new coupons, or ended first and
+		// the customer is refused.
 		var err error
+		if t.customers, itemErrs, err = s.issuableCustomers(ctx, tx, actor, o, customers); err != nil {
+			return err
+		}
 		issued, short, err = s.issueTx(ctx, tx, &t)
 		return err
 	})
@@ -186,16 +190,17 @@ func narrow(quota Limits, in IssueRequest) (Limits, error) {
 	return l, nil
 }
 
-// issuableCustomers checks every customer with one query: each must be a
-// current reseller-model customer of the owner, inside the actor's data
+// issuableCustomers checks every customer with one query inside tx,
+// holding their associations until it ends (customer.HoldAssociation):
+// each must be a current reseller-model customer of the owner, inside the actor's data
 // scope (a distributor acting for its reseller sees all of the reseller's).
 // It returns the customers that pass, in request order, and an ItemError
 // for each that does not.
-func (s *Service) issuableCustomers(ctx context.Context, actor identity.Actor, o owner, customers []string) ([]string, []ItemError, error) {
+func (s *Service) issuableCustomers(ctx context.Context, tx *sql.Tx, actor identity.Actor, o owner, customers []string) ([]string, []ItemError, error) {
 	w := (&db.Where{}).Add("a.partner_id = ?", o.partnerID).Add("a.ended_at IS NULL")
 	w.In("a.customer_id", anys(customers))
-	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT a.customer_id, a.type, COALESCE(c.account_manager_id, '')
-		FROM customer_associations a JOIN customers c ON c.id = a.customer_id`+w.SQL(), w.Args()...)
+	rows, err := tx.QueryContext(ctx, `SELECT a.customer_id, a.type, COALESCE(c.account_manager_id, '')
+		FROM customer_associations a JOIN customers c ON c.id = a.customer_id`+w.SQL()+s.DB.ForShareOf("a"), w.Args()...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("check customers: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"partnercenter/internal/customer"
 	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/ids"
 	"partnercenter/internal/platform/money"
@@ -24,19 +25,30 @@ import (
 const opRefund = "refund"
 
 // Refundable reports whether coupon couponID can take money back at at:
-// it exists, is neither reclaimed nor expired (by status or by date).
-// Read-only, on q (a transaction or the pool).
+// it exists, is neither reclaimed nor expired (by status or by date), and
+// its customer is still a reseller-model customer of the partner that
+// issued it — a customer that left keeps none of the partner's coupon
+// money, even on a coupon it had used up before leaving (the
+// disassociation reclaimed only usable ones). Read-only, on q (a
+// transaction or the pool); RefundTx decides again, holding the
+// association.
 func (s *Service) Refundable(ctx context.Context, q db.Querier, couponID string, at time.Time) (bool, error) {
 	var status CouponStatus
 	var until time.Time
-	err := q.QueryRowContext(ctx, `SELECT status, expires_at FROM coupons WHERE id = $1`, couponID).Scan(&status, &until)
+	var partnerID string
+	var current sql.NullString
+	var typ sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT k.status, k.expires_at, k.partner_id, a.partner_id, a.type FROM coupons k
+		LEFT JOIN customer_associations a ON a.customer_id = k.customer_id AND a.ended_at IS NULL
+		WHERE k.id = $1`, couponID).Scan(&status, &until, &partnerID, &current, &typ)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("coupon %s: %w", couponID, err)
 	}
-	return refundable(status, until, at), nil
+	return refundable(status, until, at) && current.String == partnerID &&
+		customer.AssociationType(typ.Int64) == customer.Reseller, nil
 }
 
 func refundable(status CouponStatus, until, at time.Time) bool {
@@ -48,7 +60,8 @@ func refundable(status CouponStatus, until, at time.Time) bool {
 // −amount, a used-up coupon usable again, a negative usage record naming
 // the unsubscribe order orderID, and a 'refund' ledger row. It returns
 // false and writes nothing when the coupon can no longer take money back
-// (reclaimed, or expired by status or date): the caller decides what
+// (reclaimed, expired by status or date, or its customer has left the
+// issuing partner's reseller model): the caller decides what
 // happens to that share (the refund domain lets it lapse). Errors:
 // CBC.0100 for a non-positive amount or one above what the coupon has
 // paid. Not idempotent: each call refunds.
@@ -63,8 +76,10 @@ func (s *Service) RefundTx(ctx context.Context, tx *sql.Tx, couponID, orderID st
 	var status CouponStatus
 	var balance, used, version int64
 	var until time.Time
-	err := tx.QueryRowContext(ctx, `SELECT status, balance, used, version, expires_at FROM coupons WHERE id = $1`+
-		s.DB.ForUpdate(), couponID).Scan(&status, &balance, &used, &version, &until)
+	var customerID, partnerID string
+	err := tx.QueryRowContext(ctx, `SELECT status, balance, used, version, expires_at, customer_id, partner_id
+		FROM coupons WHERE id = $1`+s.DB.ForUpdate(), couponID).Scan(&status, &balance, &used, &version, &until,
+		&customerID, &partnerID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -73,6 +88,12 @@ func (s *Service) RefundTx(ctx context.Context, tx *sql.Tx, couponID, orderID st
 	}
 	if !refundable(status, until, now) {
 		return false, nil
+	}
+	// Held until the refund commits: a disassociation completing at the
+	// same time then reclaims the coupon the refund made usable again.
+	a, ok, err := customer.HoldAssociation(ctx, s.DB, tx, customerID)
+	if err != nil || !ok || a.PartnerID != partnerID || a.Type != customer.Reseller {
+		return false, err
 	}
 	cents := amount.Cents()
 	if cents > used {

@@ -207,9 +207,10 @@ func (s *Service) complete(ctx context.Context, tx *sql.Tx, r *AssociationReques
 	if n, _ := res.RowsAffected(); n != 1 {
 		return ErrRequestNotPending
 	}
-	if err := s.checkBlockers(ctx, tx, r.CustomerID, r.PartnerID, r.Kind); err != nil {
-		return err
-	}
+	// End the association before asking the blockers: the update waits
+	// for every transaction holding it (HoldAssociation), so the blockers
+	// and the hooks below see what those did, and those that come later
+	// see it ended.
 	res, err = tx.ExecContext(ctx, `UPDATE customer_associations SET ended_at = $1
 		WHERE id = $2 AND customer_id = $3 AND partner_id = $4 AND ended_at IS NULL`, now, r.AssociationID, r.CustomerID, r.PartnerID)
 	if err != nil {
@@ -217,6 +218,9 @@ func (s *Service) complete(ctx context.Context, tx *sql.Tx, r *AssociationReques
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return ErrAssociationChanged
+	}
+	if err := s.checkBlockers(ctx, tx, r.CustomerID, r.PartnerID, r.Kind); err != nil {
+		return err
 	}
 	c, err := s.oneCustomer(ctx, tx, "c.id = $1", r.CustomerID)
 	if err != nil {

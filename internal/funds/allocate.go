@@ -172,7 +172,8 @@ func (s *Service) transfer(ctx context.Context, tx *sql.Tx, actor identity.Actor
 }
 
 // checkResellerCustomer checks, inside the transaction, that the customer
-// is currently the partner's, in the reseller model, and inside the
+// is currently the partner's (holding the association until the
+// transaction ends, see customer.HoldAssociation), in the reseller model, and inside the
 // actor's data scope (a distributor acting for its reseller sees all the
 // reseller's customers). It returns the customer's account name.
 func (s *Service) checkResellerCustomer(ctx context.Context, tx *sql.Tx, actor identity.Actor, partnerID, customerID string, indirect bool) (string, error) {
@@ -180,7 +181,8 @@ func (s *Service) checkResellerCustomer(ctx context.Context, tx *sql.Tx, actor i
 	var manager, name string
 	err := tx.QueryRowContext(ctx, `SELECT a.type, COALESCE(c.account_manager_id, ''), c.domain_name
 		FROM customer_associations a JOIN customers c ON c.id = a.customer_id
-		WHERE a.customer_id = $1 AND a.partner_id = $2 AND a.ended_at IS NULL`, customerID, partnerID).Scan(&typ, &manager, &name)
+		WHERE a.customer_id = $1 AND a.partner_id = $2 AND a.ended_at IS NULL`+s.DB.ForShareOf("a"),
+		customerID, partnerID).Scan(&typ, &manager, &name)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return "", ErrNotYourCustomer

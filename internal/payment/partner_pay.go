@@ -109,13 +109,17 @@ func (s *Service) RequestPartnerPay(ctx context.Context, customerID, orderID str
 		case frozen != 0:
 			return ErrFrozen
 		}
-		partnerID, err := currentPartner(ctx, tx, customerID)
+		// Held until the request commits: a disassociation completing at
+		// the same time then sees the request and is blocked, or ended the
+		// association first and the request finds no partner.
+		held, ok, err := customer.HoldAssociation(ctx, s.DB, tx, customerID)
 		if err != nil {
 			return err
 		}
-		if partnerID == "" {
+		if !ok {
 			return ErrNoPartner
 		}
+		partnerID := held.PartnerID
 		if agentPay == AgentPending && paying == partnerID {
 			return nil
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"partnercenter/internal/customer"
 	"partnercenter/internal/funds"
 	"partnercenter/internal/order"
 	"partnercenter/internal/platform/apperr"
@@ -403,7 +404,7 @@ func (s *Service) plan(ctx context.Context, q db.Querier, customerID, orderID st
 			p.refunds = append(p.refunds, rf)
 			continue
 		}
-		dest, destID, lapsed, err := s.route(ctx, q, customerID, row, now)
+		dest, destID, lapsed, err := s.route(ctx, q, customerID, row, now, lock)
 		if err != nil {
 			return orderPlan{}, err
 		}
@@ -435,7 +436,7 @@ func (s *Service) plan(ctx context.Context, q db.Querier, customerID, orderID st
 //     its share lapses (lapsed true: nothing is given back, as an expired
 //     coupon's balance would have gone back to its issuer's quota, not to
 //     the customer).
-func (s *Service) route(ctx context.Context, q db.Querier, customerID string, row payRow, now time.Time) (string, string, bool, error) {
+func (s *Service) route(ctx context.Context, q db.Querier, customerID string, row payRow, now time.Time, hold bool) (string, string, bool, error) {
 	switch row.source {
 	case SourcePartner:
 		return DestPartner, row.sourceID, false, nil
@@ -443,12 +444,11 @@ func (s *Service) route(ctx context.Context, q db.Querier, customerID string, ro
 		if row.fundedBy == "" {
 			return DestCustomer, customerID, false, nil
 		}
-		var n int
-		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM customer_associations WHERE customer_id = $1
-			AND partner_id = $2 AND type = 2 AND ended_at IS NULL`, customerID, row.fundedBy).Scan(&n); err != nil {
+		a, ok, err := s.association(ctx, q, customerID, hold)
+		if err != nil {
 			return "", "", false, fmt.Errorf("refund routing: %w", err)
 		}
-		if n > 0 {
+		if ok && a.PartnerID == row.fundedBy && a.Type == customer.Reseller {
 			return DestCustomer, customerID, false, nil
 		}
 		return DestPartner, row.fundedBy, false, nil
@@ -464,15 +464,27 @@ func (s *Service) route(ctx context.Context, q db.Querier, customerID string, ro
 	return "", "", false, fmt.Errorf("refund routing: unknown payment source %q", row.source)
 }
 
-// currentPartner is the customer's partner now ("" when none).
-func currentPartner(ctx context.Context, q db.Querier, customerID string) (string, error) {
-	var id string
-	err := q.QueryRowContext(ctx, `SELECT partner_id FROM customer_associations WHERE customer_id = $1
-		AND ended_at IS NULL`, customerID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+// association is the customer's current association; with hold, inside
+// a write transaction q, held until it ends (customer.HoldAssociation), so
+// that a refund routed to a reseller-model customer's account is swept to
+// the partner by a disassociation completing at the same time.
+func (s *Service) association(ctx context.Context, q db.Querier, customerID string, hold bool) (customer.HeldAssociation, bool, error) {
+	if tx, ok := q.(*sql.Tx); ok && hold {
+		return customer.HoldAssociation(ctx, s.DB, tx, customerID)
 	}
-	return id, err
+	var a customer.HeldAssociation
+	err := q.QueryRowContext(ctx, `SELECT partner_id, type FROM customer_associations WHERE customer_id = $1
+		AND ended_at IS NULL`, customerID).Scan(&a.PartnerID, &a.Type)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, false, nil
+	}
+	return a, err == nil, err
+}
+
+// currentPartner is the customer's partner now ("" when none).
+func (s *Service) currentPartner(ctx context.Context, q db.Querier, customerID string) (string, error) {
+	a, _, err := s.association(ctx, q, customerID, true)
+	return a.PartnerID, err
 }
 
 // apply writes a plan inside tx: the unsubscribe order and its lines, the
@@ -480,7 +492,7 @@ func currentPartner(ctx context.Context, q db.Querier, customerID string) (strin
 // unsubscribe order's id.
 func (s *Service) apply(ctx context.Context, tx *sql.Tx, customerID string, p orderPlan, now time.Time) (string, error) {
 	uid := ids.New()
-	partnerID, err := currentPartner(ctx, tx, customerID)
+	partnerID, err := s.currentPartner(ctx, tx, customerID)
 	if err != nil {
 		return "", err
 	}

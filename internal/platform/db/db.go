@@ -170,6 +170,18 @@ func (d *DB) ForUpdate() string {
 	return ""
 }
 
+// ForShareOf is the shared row-lock suffix of a SELECT that reads table
+// (its name or alias in the query) to act on what it read: " FOR SHARE OF
+// t" on PostgreSQL, so that an UPDATE of those rows waits for the reader's
+// transaction and a reader waiting for an UPDATE sees its result; nothing
+// on SQLite (one writer).
+func (d *DB) ForShareOf(table string) string {
+	if d.Dialect == Postgres {
+		return " FOR SHARE OF " + table
+	}
+	return ""
+}
+
 // InTx runs fn in one transaction: committed when fn returns nil, rolled back
 // otherwise (and on panic). Every use case runs through it, together with the
 // jobs it enqueues and the audit rows it writes.
