@@ -119,6 +119,11 @@ func compute(in input) (ex Explanation, refused *Benefit) {
 	// their share of the payable amount.
 	voucherUsed := false
 	var cashSoFar money.Amount
+	// capLimit is the most the order's cash coupons may pay together: the
+	// smallest order-share cap among those applied so far (none: the
+	// payable amount). A cap binds every cash coupon, whichever comes
+	// first, so the total never exceeds any applied coupon's share.
+	capLimit := ex.Payable
 	for _, c := range in.coupons {
 		b := Benefit{ID: c.ID, Balance: c.Balance, Chosen: chosen[c.ID], Kind: KindCash}
 		if c.Type == coupon.CouponVoucher {
@@ -143,8 +148,12 @@ func compute(in input) (ex Explanation, refused *Benefit) {
 		var amount money.Amount
 		if reason == "" {
 			amount = minAmount(minAmount(c.Balance, base), remaining)
+			limit := capLimit
 			if b.Kind == KindCash && c.Limits.MaxOrderShare > 0 {
-				room := money.FromCents(ex.Payable.Cents() * int64(c.Limits.MaxOrderShare) / 100).Sub(cashSoFar)
+				limit = minAmount(limit, money.FromCents(ex.Payable.Cents()*int64(c.Limits.MaxOrderShare)/100))
+			}
+			if b.Kind == KindCash {
+				room := limit.Sub(cashSoFar)
 				if room.Cmp(amount) < 0 {
 					b.Capped = true
 					amount = room
@@ -171,6 +180,9 @@ func compute(in input) (ex Explanation, refused *Benefit) {
 			} else {
 				cashSoFar = cashSoFar.Add(amount)
 				ex.Cash = ex.Cash.Add(amount)
+				if c.Limits.MaxOrderShare > 0 {
+					capLimit = minAmount(capLimit, money.FromCents(ex.Payable.Cents()*int64(c.Limits.MaxOrderShare)/100))
+				}
 			}
 		}
 		ex.Benefits = append(ex.Benefits, b)

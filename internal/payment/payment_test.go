@@ -88,6 +88,19 @@ func TestPayScenarios(t *testing.T) {
 					c2 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{c1, c2}
 				}},
+			{name: "a cap binds the uncapped cash coupons after it", balance: "500", due: "161.00", left: "339.00", cash: "161.00",
+				prepare: func(t *testing.T, s *setup) {
+					c1 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
+					c2 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "500", coupon.Limits{})
+					s.req.UseCoupon, s.req.CouponIDs = true, []string{c1, c2}
+				}},
+			{name: "an uncapped cash coupon first leaves no room for a capped one", balance: "500", wantErr: payment.ErrBenefit,
+				reason: payment.ReasonShareCap, left: "500.00",
+				prepare: func(t *testing.T, s *setup) {
+					c1 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "200", coupon.Limits{})
+					c2 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
+					s.req.UseCoupon, s.req.CouponIDs = true, []string{c1, c2}
+				}},
 			{name: "voucher then cash coupon", balance: "500", due: "172.00", left: "328.00", voucher: "100.00", cash: "50.00",
 				prepare: func(t *testing.T, s *setup) {
 					c := f.mustCoupon(t, s.customer, coupon.QuotaCash, "50", coupon.Limits{})
