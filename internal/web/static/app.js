@@ -10,4 +10,10 @@ document.addEventListener("DOMContentLoaded", () => {
     box.addEventListener("change", sync);
     sync();
   });
+  // A select marked data-submit-on-change reloads its form when changed
+  // (the order form lists the specs of the chosen region and service).
+  // The policy forbids inline handlers, so this is where it lives.
+  document.querySelectorAll("select[data-submit-on-change]").forEach((sel) => {
+    sel.addEventListener("change", () => sel.form.submit());
+  });
 });
