@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -883,6 +885,7 @@ func TestCouponLoadSmoke(t *testing.T) {
 	sp := s.Demo.Partner(t, "sp")
 	c, _ := newBSS(t, s, sp.AccessKey, sp.SecretKey, sp.DomainID)
 	quota := usableQuota(t, c, "sp", 0, "1")
+	demoCoupons := ledgerCoupons(t, s)
 	var ids []string
 	for range 4 {
 		ids = append(ids, newResaleCustomer(t, c, sp.XAccountType))
@@ -921,10 +924,23 @@ func TestCouponLoadSmoke(t *testing.T) {
 		t.Errorf("no coupon for %s after 6 calls drawing 3 of 4 customers", ids[0])
 	}
 
+	// The books hold the demo's coupons and the 18 the load issued.
+	if got := ledgerCoupons(t, s); got != demoCoupons+18 {
+		t.Fatalf("ledger verify counts %d coupons, want %d + 18", got, demoCoupons)
+	}
+}
+
+// ledgerCoupons runs `partnercenter ledger verify` on the server's data,
+// fails the test unless it ends "ok", and returns the coupons it counted.
+func ledgerCoupons(t *testing.T, s *Server) int {
+	t.Helper()
 	verify := exec.Command(binPath, "ledger", "verify", "--data", s.DataDir)
 	verify.Env = s.env
 	out, err := verify.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), " 18 coupons") || !strings.HasSuffix(strings.TrimSpace(string(out)), "ok") {
+	m := regexp.MustCompile(`ledger: \d+ quotas, (\d+) coupons`).FindSubmatch(out)
+	if err != nil || m == nil || !strings.HasSuffix(strings.TrimSpace(string(out)), "ok") {
 		t.Fatalf("partnercenter ledger verify: %v\n%s", err, out)
 	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
 }
