@@ -116,6 +116,22 @@ func (s *Service) RefundTx(ctx context.Context, tx *sql.Tx, cardID, orderID stri
 	return s.change(ctx, tx, c, OpRefund, cents, orderID, s.Clock.Now().UTC())
 }
 
+// Spendable reports whether card cardID can still pay at at: it exists and
+// has not expired. A refund to a card that cannot goes to the customer's
+// account instead (the card was bought with the customer's own money).
+// Read-only, on q.
+func (s *Service) Spendable(ctx context.Context, q db.Querier, cardID string, at time.Time) (bool, error) {
+	var until time.Time
+	err := q.QueryRowContext(ctx, `SELECT expires_at FROM stored_value_cards WHERE id = $1`, cardID).Scan(&until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("card %s: %w", cardID, err)
+	}
+	return at.Before(until), nil
+}
+
 // lock reads and locks one card inside tx.
 func (s *Service) lock(ctx context.Context, tx *sql.Tx, cardID string) (lockedCard, error) {
 	var c lockedCard

@@ -232,7 +232,11 @@ func (r *run) refunded(uid string, c cust, still bool) {
 				wantDest, wantID = funds.KindPartner, fundedBy
 			}
 		case payment.SourceCard:
+			// An expired card's share goes to the customer's account.
 			wantDest, wantID = refund.DestCard, sourceID
+			if r.scalarInt(`SELECT COUNT(*) FROM stored_value_cards WHERE id = $1 AND expires_at <= $2`, sourceID, r.now()) > 0 {
+				wantDest, wantID = funds.KindCustomer, c.id
+			}
 		case payment.SourceCash:
 			wantDest, wantID = refund.DestCash, sourceID
 		case payment.SourceVoucher:

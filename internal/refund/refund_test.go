@@ -277,6 +277,33 @@ func TestRefundRouting(t *testing.T) {
 			f.w.Clock.Set(f.w.Clock.Now().Add(-fifth))
 		})
 
+		t.Run("ExpiredCardShareToAccount", func(t *testing.T) {
+			c := f.mustCustomer(t, "1000")
+			f.w.Exec(t, "UPDATE customer_associations SET type = 1 WHERE customer_id = $1", c)
+			card, err := f.cards.Buy(ctx, c, amt("100"))
+			wantErr(t, err, nil)
+			o := f.mustOrder(t, c)
+			if _, err := f.pay.Pay(ctx, c, payment.Request{OrderID: o.ID, UseCards: true}); err != nil {
+				t.Fatal(err)
+			}
+			r := f.mustResource(t, c, o.ID)
+			f.w.Clock.Advance(fifth)
+			// The card expires before the resource is given back: its 80.00
+			// could never be spent, so it joins the balance's 177.60.
+			f.w.Exec(t, "UPDATE stored_value_cards SET expires_at = $1 WHERE id = $2", f.w.Clock.Now().Add(-time.Hour), card.ID)
+			uid := f.unsubscribe(t, c, r.ID)
+			if got := f.balance(t, funds.KindCustomer, c); got != "935.60" { // 678.00 + 177.60 + 80.00
+				t.Fatalf("customer balance %s, want 935.60", got)
+			}
+			if n := f.count(t, "SELECT COUNT(*) FROM card_ledger WHERE card_id = $1 AND operation = 'refund'", card.ID); n != 0 {
+				t.Fatal("an expired card took a refund")
+			}
+			if n := f.count(t, "SELECT COUNT(*) FROM order_refunds WHERE order_id = $1 AND destination = 'customer'", uid); n != 2 {
+				t.Fatalf("%d refunds to the account, want 2", n)
+			}
+			f.w.Clock.Set(f.w.Clock.Now().Add(-fifth))
+		})
+
 		t.Run("SecondResourceOfOrderNeverOverRefunds", func(t *testing.T) {
 			c := f.mustCustomer(t, "1000")
 			o := f.mustOrder(t, c, vm(1), vm(2))

@@ -453,6 +453,15 @@ func (s *Service) route(ctx context.Context, q db.Querier, customerID string, ro
 		}
 		return DestPartner, row.fundedBy, false, nil
 	case SourceCard:
+		// An expired card could never spend it: the card was bought with
+		// the customer's own money, so its share goes to the account.
+		ok, err := s.Cards.Spendable(ctx, q, row.sourceID, now)
+		if err != nil {
+			return "", "", false, err
+		}
+		if !ok {
+			return DestCustomer, customerID, false, nil
+		}
 		return DestCard, row.sourceID, false, nil
 	case SourceCash:
 		ok, err := s.Coupons.Refundable(ctx, q, row.sourceID, now)
