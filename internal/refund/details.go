@@ -26,6 +26,9 @@ type Details struct {
 	Order   order.Order
 	Infos   []RefundInfo
 	Refunds []Refund
+	// ReasonType (1–5, 0 none) and Reason are the customer's why.
+	ReasonType int
+	Reason     string
 }
 
 // RefundDetails reads the refund details of an unsubscribe order v may see
@@ -55,7 +58,8 @@ func (s *Service) RefundDetails(ctx context.Context, v order.Viewer, orderID, cu
 		return d, nil
 	}
 	var base string
-	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT base_order_id FROM orders WHERE id = $1`, o.ID).Scan(&base); err != nil {
+	if err := s.DB.SQL.QueryRowContext(ctx, `SELECT base_order_id, unsubscribe_reason_type, unsubscribe_reason
+		FROM orders WHERE id = $1`, o.ID).Scan(&base, &d.ReasonType, &d.Reason); err != nil {
 		return Details{}, fmt.Errorf("load base order: %w", err)
 	}
 	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT id, service_type_code, resource_type_code, region_code,

@@ -290,7 +290,7 @@ func (s *Service) Unsubscribe(ctx context.Context, customerID string, req Reques
 			if err != nil {
 				return err
 			}
-			uid, err := s.apply(ctx, tx, customerID, p, now)
+			uid, err := s.apply(ctx, tx, customerID, p, req, now)
 			if err != nil {
 				return err
 			}
@@ -499,7 +499,7 @@ func (s *Service) currentPartner(ctx context.Context, q db.Querier, customerID s
 // apply writes a plan inside tx: the unsubscribe order and its lines, the
 // resources unsubscribed, every refund moved and recorded. It returns the
 // unsubscribe order's id.
-func (s *Service) apply(ctx context.Context, tx *sql.Tx, customerID string, p orderPlan, now time.Time) (string, error) {
+func (s *Service) apply(ctx context.Context, tx *sql.Tx, customerID string, p orderPlan, req Request, now time.Time) (string, error) {
 	uid := ids.New()
 	partnerID, err := s.currentPartner(ctx, tx, customerID)
 	if err != nil {
@@ -507,9 +507,10 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, customerID string, p or
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO orders (id, customer_id, partner_id, service_type_code, source_type,
 		status, order_type, official_amount, amount_after_discount, currency, user_name, payment_time, created_at,
-		updated_at, base_order_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 'CNY', $9, $10, $10, $10, $11)`,
+		updated_at, base_order_id, unsubscribe_reason_type, unsubscribe_reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 'CNY', $9, $10, $10, $10, $11, $12, $13)`,
 		uid, customerID, partnerID, p.base.serviceType, order.SourceCustomer, int(order.StatusCompleted),
-		int(order.TypeUnsubscribe), p.total, p.base.userName, now, p.base.id); err != nil {
+		int(order.TypeUnsubscribe), p.total, p.base.userName, now, p.base.id, req.ReasonType, req.Reason); err != nil {
 		return "", fmt.Errorf("write unsubscribe order: %w", err)
 	}
 	for i, r := range p.resources {

@@ -81,7 +81,7 @@ func TestCustomerUnsubscribe(t *testing.T) {
 	t.Run("OK/Unsubscribes", func(t *testing.T) {
 		before := balance()
 		resp, body := b.get(page)
-		resp, body = b.post(page, url.Values{"csrf_token": {csrf(t, body)}, "reason_type": {"5"}, "reason": {"test"}})
+		resp, body = b.post(page, url.Values{"csrf_token": {csrf(t, body)}, "reason_type": {"5"}, "reason": {"moving to another region"}})
 		loc := resp.Header.Get("Location")
 		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/customer/refunds/") {
 			t.Fatalf("unsubscribe: %d %q\n%s", resp.StatusCode, loc, body)
@@ -99,7 +99,8 @@ func TestCustomerUnsubscribe(t *testing.T) {
 		}
 		resp, body = b.get(loc)
 		mustStatus(t, resp, body, http.StatusOK, `id="notice"`, `id="refund-infos"`, orderID,
-			`data-destination="customer"`, money.FromCents(refunded).String())
+			`data-destination="customer"`, money.FromCents(refunded).String(),
+			`id="refund-reason">moving to another region<`, tr(i18n.ZH, "refunds.reason.5"))
 	})
 	t.Run("OK/PartnerSeesUnsubscribeOrder", func(t *testing.T) {
 		uid := strings.TrimPrefix(refundPage, "/customer/refunds/")
