@@ -72,6 +72,30 @@ func (s *Service) CreditTx(ctx context.Context, tx *sql.Tx, m Movement, partnerI
 	return s.apply(ctx, tx, locked[id], change{op: OpRefund, amount: cents, reason: m.Reason}, actorOr(m.Actor), now)
 }
 
+// AccountRef names an account by its kind (KindCustomer, KindPartner) and
+// owner.
+type AccountRef struct{ Kind, OwnerID string }
+
+// LockTx locks the named accounts inside tx, all in one order (by account
+// id), before a transaction that moves money to several of them in
+// whatever order its work comes in (a refund of several orders): two such
+// transactions, or one and a transfer, then never deadlock. Accounts that
+// do not exist yet are skipped (CreditTx creates them).
+func (s *Service) LockTx(ctx context.Context, tx *sql.Tx, refs ...AccountRef) error {
+	var ids []string
+	for _, r := range refs {
+		id, err := findAccount(ctx, tx, r.Kind, r.OwnerID)
+		if err != nil {
+			return err
+		}
+		if id != "" {
+			ids = append(ids, id)
+		}
+	}
+	_, err := s.lockAccounts(ctx, tx, ids...)
+	return err
+}
+
 // CustomerBalanceTx returns a customer's account balance inside tx (0
 // without an account), for a payment deciding what the account covers.
 func (s *Service) CustomerBalanceTx(ctx context.Context, tx *sql.Tx, customerID string) (money.Amount, error) {

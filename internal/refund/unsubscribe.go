@@ -285,11 +285,25 @@ func (s *Service) Unsubscribe(ctx context.Context, customerID string, req Reques
 			groups[c.OrderID] = append(groups[c.OrderID], c)
 		}
 		slices.Sort(orderIDs)
+		plans := make([]orderPlan, 0, len(orderIDs))
+		var accounts []funds.AccountRef
 		for _, oid := range orderIDs {
 			p, err := s.plan(ctx, tx, customerID, oid, groups[oid], now, true)
 			if err != nil {
 				return err
 			}
+			plans = append(plans, p)
+			for _, rf := range p.refunds {
+				if rf.Destination == DestCustomer || rf.Destination == DestPartner {
+					accounts = append(accounts, funds.AccountRef{Kind: rf.Destination, OwnerID: rf.DestinationID})
+				}
+			}
+		}
+		// The accounts the refunds go to, locked in one order first.
+		if err := s.Funds.LockTx(ctx, tx, accounts...); err != nil {
+			return err
+		}
+		for _, p := range plans {
 			uid, err := s.apply(ctx, tx, customerID, p, req, now)
 			if err != nil {
 				return err
