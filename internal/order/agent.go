@@ -2,7 +2,6 @@ package order
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"partnercenter/internal/identity"
@@ -94,26 +93,7 @@ func (s *Service) PartnerPayOrders(ctx context.Context, a identity.Actor, f Agen
 	if f.Status != nil {
 		w.Add("o.status = ?", int(*f.Status))
 	}
-	var total int
-	if err := s.DB.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+orderFrom+w.SQL(), w.Args()...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count partner-pay orders: %w", err)
-	}
-	pg, args := w.Page(pageLimit(f.Offset, f.Limit))
-	rows, err := s.DB.SQL.QueryContext(ctx, "SELECT "+orderColumns+orderFrom+w.SQL()+
-		" ORDER BY o.agent_requested_at DESC, o.id DESC"+pg, args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list partner-pay orders: %w", err)
-	}
-	defer rows.Close()
-	out := []Order{}
-	for rows.Next() {
-		o, err := scanOrder(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, o)
-	}
-	return out, total, rows.Err()
+	return s.page(ctx, w, " ORDER BY o.agent_requested_at DESC, o.id DESC", f.Offset, f.Limit)
 }
 
 // AgentTab is the tab of the partner's view an order asked of a partner is

@@ -149,15 +149,20 @@ func (s *Service) List(ctx context.Context, v Viewer, f Filter) ([]Order, int, e
 	}
 	w.TimeRange("o.created_at", f.CreatedFrom, f.CreatedTo)
 	w.TimeRange("o.payment_time", f.PaidFrom, f.PaidTo)
-	var total int
-	if err := s.DB.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+orderFrom+w.SQL(), w.Args()...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count orders: %w", err)
-	}
 	order := " ORDER BY o.created_at DESC, o.id DESC"
 	if f.Ascending {
 		order = " ORDER BY o.created_at, o.id"
 	}
-	pg, args := w.Page(pageLimit(f.Offset, f.Limit))
+	return s.page(ctx, w, order, f.Offset, f.Limit)
+}
+
+// page counts the orders w selects and reads one page of them in order.
+func (s *Service) page(ctx context.Context, w *db.Where, order string, offset, limit int) ([]Order, int, error) {
+	var total int
+	if err := s.DB.SQL.QueryRowContext(ctx, "SELECT COUNT(*)"+orderFrom+w.SQL(), w.Args()...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count orders: %w", err)
+	}
+	pg, args := w.Page(pageLimit(offset, limit))
 	rows, err := s.DB.SQL.QueryContext(ctx, "SELECT "+orderColumns+orderFrom+w.SQL()+order+pg, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list orders: %w", err)
