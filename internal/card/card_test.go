@@ -24,8 +24,8 @@ func TestBuy(t *testing.T) {
 		me := f.mustReferral(t, "1200")
 		t.Run("OK", func(t *testing.T) {
 			c := f.mustBuy(t, me, "1000")
-			now := f.clock.Now().UTC()
-			if got, want := f.balance(t, me), "200.00"; got != want {
+			now := f.Clock.Now().UTC()
+			if got, want := f.Balance(t, me), "200.00"; got != want {
 				t.Fatalf("balance %s, want %s", got, want)
 			}
 			if c.Name != "华为云储值卡1000元" || c.FaceValue.String() != "1000.00" || c.Balance.String() != "1000.00" ||
@@ -36,11 +36,11 @@ func TestBuy(t *testing.T) {
 			if !got.ExpiresAt.Equal(time.Date(2028, 3, 1, 8, 0, 0, 0, time.UTC)) || got.Balance.String() != "1000.00" || got.Expired {
 				t.Fatalf("stored card %+v", got)
 			}
-			if n := f.count(t, `SELECT COUNT(*) FROM card_ledger WHERE card_id = $1 AND version = 1 AND operation = 'purchase'
+			if n := f.Count(t, `SELECT COUNT(*) FROM card_ledger WHERE card_id = $1 AND version = 1 AND operation = 'purchase'
 				AND amount = 100000 AND balance_before = 0 AND balance_after = 100000`, c.ID); n != 1 {
 				t.Fatalf("%d purchase rows", n)
 			}
-			if n := f.count(t, `SELECT COUNT(*) FROM fund_ledger l JOIN fund_accounts a ON a.id = l.account_id
+			if n := f.Count(t, `SELECT COUNT(*) FROM fund_ledger l JOIN fund_accounts a ON a.id = l.account_id
 				WHERE a.owner_id = $1 AND l.operation = 'debit' AND l.amount = -100000`, me); n != 1 {
 				t.Fatalf("%d debit rows", n)
 			}
@@ -55,28 +55,28 @@ func TestBuy(t *testing.T) {
 			_, err := f.svc.Buy(ctx, me, amt("500"))
 			wantErr(t, err, card.ErrInsufficient)
 			wantCode(t, err, "CBC.99005003")
-			if f.balance(t, me) != "200.00" || f.count(t, "SELECT COUNT(*) FROM stored_value_cards WHERE customer_id = $1", me) != 1 {
+			if f.Balance(t, me) != "200.00" || f.Count(t, "SELECT COUNT(*) FROM stored_value_cards WHERE customer_id = $1", me) != 1 {
 				t.Fatal("a refused purchase changed something")
 			}
 		})
 		t.Run("ErrResellerModel", func(t *testing.T) {
-			resale := f.w.AssociatedCustomers(t, f.spID, 1, customer.Reseller)[0]
-			if _, err := f.funds.TopUp(ctx, f.w.Operator, f.spID, amt("5000"), "test"); err != nil {
+			resale := f.AssociatedCustomers(t, f.spID, 1, customer.Reseller)[0]
+			if _, err := f.Funds.TopUp(ctx, f.Operator, f.spID, amt("5000"), "test"); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.funds.AllocateToCustomer(ctx, f.w.SP.Main, funds.Transfer{TargetID: resale, Amount: amt("1000")}); err != nil {
+			if _, err := f.Funds.AllocateToCustomer(ctx, f.SP.Main, funds.Transfer{TargetID: resale, Amount: amt("1000")}); err != nil {
 				t.Fatal(err)
 			}
 			_, err := f.svc.Buy(ctx, resale, amt("100"))
 			wantErr(t, err, card.ErrResellerModel)
 			wantCode(t, err, "CBC.99000084")
-			if f.balance(t, resale) != "1000.00" {
+			if f.Balance(t, resale) != "1000.00" {
 				t.Fatal("refused purchase debited the balance")
 			}
 		})
 		t.Run("ErrFrozen", func(t *testing.T) {
 			frozen := f.mustReferral(t, "500")
-			f.exec(t, "UPDATE customers SET frozen = 1 WHERE id = $1", frozen)
+			f.Exec(t, "UPDATE customers SET frozen = 1 WHERE id = $1", frozen)
 			_, err := f.svc.Buy(ctx, frozen, amt("100"))
 			wantErr(t, err, card.ErrFrozen)
 		})
@@ -87,10 +87,10 @@ func TestBuy(t *testing.T) {
 		t.Run("OK/AfterAssociationEnded", func(t *testing.T) {
 			// A former reseller-model customer is no longer one.
 			c := f.mustReferral(t, "100")
-			f.exec(t, "UPDATE customer_associations SET ended_at = $1, type = 2 WHERE customer_id = $2", f.clock.Now(), c)
+			f.Exec(t, "UPDATE customer_associations SET ended_at = $1, type = 2 WHERE customer_id = $2", f.Clock.Now(), c)
 			f.mustBuy(t, c, "100")
 		})
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -121,10 +121,10 @@ func TestBuyRace(t *testing.T) {
 				t.Fatalf("unexpected error: %v", err)
 			}
 		}
-		if ok != 2 || f.balance(t, me) != "0.00" || f.count(t, "SELECT COUNT(*) FROM stored_value_cards WHERE customer_id = $1", me) != 2 {
-			t.Fatalf("%d purchases succeeded, balance %s", ok, f.balance(t, me))
+		if ok != 2 || f.Balance(t, me) != "0.00" || f.Count(t, "SELECT COUNT(*) FROM stored_value_cards WHERE customer_id = $1", me) != 2 {
+			t.Fatalf("%d purchases succeeded, balance %s", ok, f.Balance(t, me))
 		}
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -134,54 +134,54 @@ func TestPayWithCards(t *testing.T) {
 		ctx := context.Background()
 		me := f.mustReferral(t, "1100")
 		early := f.mustBuy(t, me, "100")
-		f.clock.Advance(24 * time.Hour)
+		f.Clock.Advance(24 * time.Hour)
 		late := f.mustBuy(t, me, "500") // expires a day later: spent second
-		if f.balance(t, me) != "500.00" {
+		if f.Balance(t, me) != "500.00" {
 			t.Fatal("balance after buying cards")
 		}
-		first, second, third := f.mustOrder(t, me), f.mustOrder(t, me), f.mustOrder(t, me)
+		first, second, third := f.MustOrder(t, me), f.MustOrder(t, me), f.MustOrder(t, me)
 
 		t.Run("OK/ExplainShowsCards", func(t *testing.T) {
-			ex, err := f.pay.Explain(ctx, me, payment.Request{OrderID: first.ID, UseCards: true})
+			ex, err := f.Payments.Explain(ctx, me, payment.Request{OrderID: first.ID, UseCards: true})
 			wantErr(t, err, nil)
 			if ex.CardBalance.String() != "600.00" || ex.Cards.String() != "322.00" || ex.Due.String() != "0.00" {
 				t.Fatalf("explain %+v", ex)
 			}
 		})
 		t.Run("OK/FullyByCards", func(t *testing.T) {
-			ex, err := f.pay.Pay(ctx, me, payment.Request{OrderID: first.ID, UseCards: true})
+			ex, err := f.Payments.Pay(ctx, me, payment.Request{OrderID: first.ID, UseCards: true})
 			wantErr(t, err, nil)
-			if ex.Cards.String() != "322.00" || ex.Due.String() != "0.00" || f.balance(t, me) != "500.00" {
-				t.Fatalf("paid %+v, balance %s", ex, f.balance(t, me))
+			if ex.Cards.String() != "322.00" || ex.Due.String() != "0.00" || f.Balance(t, me) != "500.00" {
+				t.Fatalf("paid %+v, balance %s", ex, f.Balance(t, me))
 			}
 			e, l := f.card(t, me, early.ID), f.card(t, me, late.ID)
 			if e.Balance.String() != "0.00" || e.Status != card.StatusUsedUp || l.Balance.String() != "278.00" || l.Status != card.StatusUsable {
 				t.Fatalf("cards after payment: %+v %+v", e, l)
 			}
-			if n := f.count(t, `SELECT COUNT(*) FROM order_payments WHERE order_id = $1 AND source = 'card'`, first.ID); n != 2 {
+			if n := f.Count(t, `SELECT COUNT(*) FROM order_payments WHERE order_id = $1 AND source = 'card'`, first.ID); n != 2 {
 				t.Fatalf("%d card payment rows", n)
 			}
-			if n := f.count(t, `SELECT COUNT(*) FROM card_ledger WHERE operation = 'spend' AND order_id = $1`, first.ID); n != 2 {
+			if n := f.Count(t, `SELECT COUNT(*) FROM card_ledger WHERE operation = 'spend' AND order_id = $1`, first.ID); n != 2 {
 				t.Fatalf("%d spend rows", n)
 			}
 		})
 		t.Run("OK/WithoutCards", func(t *testing.T) {
-			ex, err := f.pay.Pay(ctx, me, payment.Request{OrderID: second.ID})
+			ex, err := f.Payments.Pay(ctx, me, payment.Request{OrderID: second.ID})
 			wantErr(t, err, nil)
-			if ex.Cards.String() != "0.00" || f.balance(t, me) != "178.00" || f.card(t, me, late.ID).Balance.String() != "278.00" {
-				t.Fatalf("paid %+v, balance %s", ex, f.balance(t, me))
+			if ex.Cards.String() != "0.00" || f.Balance(t, me) != "178.00" || f.card(t, me, late.ID).Balance.String() != "278.00" {
+				t.Fatalf("paid %+v, balance %s", ex, f.Balance(t, me))
 			}
 		})
 		t.Run("OK/PartlyByCards", func(t *testing.T) {
-			ex, err := f.pay.Pay(ctx, me, payment.Request{OrderID: third.ID, UseCards: true})
+			ex, err := f.Payments.Pay(ctx, me, payment.Request{OrderID: third.ID, UseCards: true})
 			wantErr(t, err, nil)
-			if ex.Cards.String() != "278.00" || ex.Due.String() != "44.00" || f.balance(t, me) != "134.00" {
-				t.Fatalf("paid %+v, balance %s", ex, f.balance(t, me))
+			if ex.Cards.String() != "278.00" || ex.Due.String() != "44.00" || f.Balance(t, me) != "134.00" {
+				t.Fatalf("paid %+v, balance %s", ex, f.Balance(t, me))
 			}
 			if l := f.card(t, me, late.ID); l.Status != card.StatusUsedUp || l.Balance.String() != "0.00" {
 				t.Fatalf("late card %+v", l)
 			}
-			if n := f.count(t, `SELECT COUNT(*) FROM order_payments WHERE order_id = $1 AND source = 'customer' AND amount = 4400`, third.ID); n != 1 {
+			if n := f.Count(t, `SELECT COUNT(*) FROM order_payments WHERE order_id = $1 AND source = 'customer' AND amount = 4400`, third.ID); n != 1 {
 				t.Fatalf("%d balance payment rows", n)
 			}
 		})
@@ -189,14 +189,14 @@ func TestPayWithCards(t *testing.T) {
 			// A payment that fails on the balance rolls the card spend back.
 			other := f.mustReferral(t, "100")
 			c := f.mustBuy(t, other, "100")
-			o := f.mustOrder(t, other)
-			_, err := f.pay.Pay(ctx, other, payment.Request{OrderID: o.ID, UseCards: true})
+			o := f.MustOrder(t, other)
+			_, err := f.Payments.Pay(ctx, other, payment.Request{OrderID: o.ID, UseCards: true})
 			wantErr(t, err, payment.ErrInsufficient)
 			if got := f.card(t, other, c.ID); got.Balance.String() != "100.00" || got.Status != card.StatusUsable {
 				t.Fatalf("card after failed payment %+v", got)
 			}
 		})
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -206,15 +206,15 @@ func TestExpiredCardNotUsed(t *testing.T) {
 		ctx := context.Background()
 		me := f.mustReferral(t, "600")
 		c := f.mustBuy(t, me, "100")
-		f.clock.Set(c.ExpiresAt) // expiry is exclusive: from this instant it is expired
-		o := f.mustOrder(t, me)
-		bal, err := f.svc.CardBalance(ctx, d.SQL, me, f.clock.Now())
+		f.Clock.Set(c.ExpiresAt) // expiry is exclusive: from this instant it is expired
+		o := f.MustOrder(t, me)
+		bal, err := f.svc.CardBalance(ctx, d.SQL, me, f.Clock.Now())
 		if err != nil || !bal.IsZero() {
 			t.Fatalf("card balance %s, %v", bal, err)
 		}
-		ex, err := f.pay.Pay(ctx, me, payment.Request{OrderID: o.ID, UseCards: true})
+		ex, err := f.Payments.Pay(ctx, me, payment.Request{OrderID: o.ID, UseCards: true})
 		wantErr(t, err, nil)
-		if ex.Cards.String() != "0.00" || f.balance(t, me) != "178.00" {
+		if ex.Cards.String() != "0.00" || f.Balance(t, me) != "178.00" {
 			t.Fatalf("paid %+v", ex)
 		}
 		got := f.card(t, me, c.ID)
@@ -229,7 +229,7 @@ func TestExpiredCardNotUsed(t *testing.T) {
 		if err != nil || n != 1 || used[0].ID != c.ID {
 			t.Fatalf("used-up list %v %d %v", used, n, err)
 		}
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -239,7 +239,7 @@ func TestRefundToCard(t *testing.T) {
 		ctx := context.Background()
 		me := f.mustReferral(t, "100")
 		c := f.mustBuy(t, me, "100")
-		o := f.mustOrder(t, me)
+		o := f.MustOrder(t, me)
 		if err := f.mustTopUpAndPay(t, me, o.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -255,7 +255,7 @@ func TestRefundToCard(t *testing.T) {
 			if got.Status != card.StatusUsable || got.Balance.String() != "60.50" {
 				t.Fatalf("card after refund %+v", got)
 			}
-			if n := f.count(t, `SELECT COUNT(*) FROM card_ledger WHERE card_id = $1 AND operation = 'refund' AND amount = 6050
+			if n := f.Count(t, `SELECT COUNT(*) FROM card_ledger WHERE card_id = $1 AND operation = 'refund' AND amount = 6050
 				AND order_id = $2`, c.ID, o.ID); n != 1 {
 				t.Fatalf("%d refund rows", n)
 			}
@@ -273,7 +273,7 @@ func TestRefundToCard(t *testing.T) {
 		t.Run("ErrUnknownCard", func(t *testing.T) {
 			wantErr(t, refund(ids.New(), "1"), card.ErrCardNotFound)
 		})
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -282,10 +282,10 @@ func TestRefundToCard(t *testing.T) {
 func (f *fixture) mustTopUpAndPay(tb testing.TB, customerID, orderID string) error {
 	tb.Helper()
 	ctx := context.Background()
-	if _, err := f.funds.TopUpCustomer(ctx, customerID, amt("322"), "test"); err != nil {
+	if _, err := f.Funds.TopUpCustomer(ctx, customerID, amt("322"), "test"); err != nil {
 		return err
 	}
-	_, err := f.pay.Pay(ctx, customerID, payment.Request{OrderID: orderID, UseCards: true})
+	_, err := f.Payments.Pay(ctx, customerID, payment.Request{OrderID: orderID, UseCards: true})
 	return err
 }
 
@@ -295,7 +295,7 @@ func TestVerifyLedgerCatchesTampering(t *testing.T) {
 		me := f.mustReferral(t, "600")
 		c := f.mustBuy(t, me, "500")
 		c2 := f.mustBuy(t, me, "100")
-		f.mustVerify(t)
+		f.MustVerify(t)
 		problems := func() []string {
 			rep, err := f.svc.VerifyLedger(context.Background())
 			if err != nil {
@@ -306,20 +306,20 @@ func TestVerifyLedgerCatchesTampering(t *testing.T) {
 			}
 			return rep.Problems
 		}
-		f.exec(t, "UPDATE stored_value_cards SET balance = balance + 0 - 1 WHERE id = $1", c.ID)
+		f.Exec(t, "UPDATE stored_value_cards SET balance = balance + 0 - 1 WHERE id = $1", c.ID)
 		if p := problems(); len(p) == 0 {
 			t.Fatal("a tampered card balance passed")
 		}
-		f.exec(t, "UPDATE stored_value_cards SET balance = balance + 1 WHERE id = $1", c.ID)
+		f.Exec(t, "UPDATE stored_value_cards SET balance = balance + 1 WHERE id = $1", c.ID)
 		if p := problems(); len(p) != 0 {
 			t.Fatalf("restored books: %v", p)
 		}
-		f.exec(t, "UPDATE card_ledger SET amount = 9000, balance_after = 9000 WHERE card_id = $1", c2.ID)
+		f.Exec(t, "UPDATE card_ledger SET amount = 9000, balance_after = 9000 WHERE card_id = $1", c2.ID)
 		if p := problems(); len(p) < 2 {
 			t.Fatalf("a tampered ledger row passed: %v", p)
 		}
-		f.exec(t, "UPDATE card_ledger SET amount = 10000, balance_after = 10000 WHERE card_id = $1", c2.ID)
-		f.exec(t, "UPDATE stored_value_cards SET status = 2 WHERE id = $1", c2.ID)
+		f.Exec(t, "UPDATE card_ledger SET amount = 10000, balance_after = 10000 WHERE card_id = $1", c2.ID)
+		f.Exec(t, "UPDATE stored_value_cards SET status = 2 WHERE id = $1", c2.ID)
 		if p := problems(); len(p) != 1 {
 			t.Fatalf("a used-up status with a balance: %v", p)
 		}
@@ -341,17 +341,17 @@ func TestCrossCustomer(t *testing.T) {
 		if err != nil || n != 0 || len(list) != 0 {
 			t.Fatalf("other's list by id %v %d %v", list, n, err)
 		}
-		bal, err := f.svc.CardBalance(ctx, d.SQL, other, f.clock.Now())
+		bal, err := f.svc.CardBalance(ctx, d.SQL, other, f.Clock.Now())
 		if err != nil || !bal.IsZero() {
 			t.Fatalf("other's card balance %s %v", bal, err)
 		}
-		o := f.mustOrder(t, other)
-		ex, err := f.pay.Pay(ctx, other, payment.Request{OrderID: o.ID, UseCards: true})
+		o := f.MustOrder(t, other)
+		ex, err := f.Payments.Pay(ctx, other, payment.Request{OrderID: o.ID, UseCards: true})
 		wantErr(t, err, nil)
 		if ex.Cards.String() != "0.00" || f.card(t, me, mine.ID).Balance.String() != "100.00" {
 			t.Fatalf("other's payment %+v touched my card", ex)
 		}
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -363,9 +363,9 @@ func TestList(t *testing.T) {
 		var made []string
 		for range 3 {
 			made = append(made, f.mustBuy(t, me, "100").ID)
-			f.clock.Advance(time.Second)
+			f.Clock.Advance(time.Second)
 		}
-		f.exec(t, "UPDATE stored_value_cards SET balance = 0, status = 2 WHERE id = $1", made[0])
+		f.Exec(t, "UPDATE stored_value_cards SET balance = 0, status = 2 WHERE id = $1", made[0])
 		for _, tc := range []struct {
 			name  string
 			f     card.Filter
@@ -402,14 +402,14 @@ func TestPaymentsRaceForCard(t *testing.T) {
 		f := mustFixture(t, d)
 		me := f.mustReferral(t, "1000")
 		c := f.mustBuy(t, me, "500")
-		orders := []string{f.mustOrder(t, me).ID, f.mustOrder(t, me).ID}
+		orders := []string{f.MustOrder(t, me).ID, f.MustOrder(t, me).ID}
 		var wg sync.WaitGroup
 		errs := make([]error, len(orders))
 		for i, id := range orders {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = f.pay.Pay(context.Background(), me, payment.Request{OrderID: id, UseCards: true})
+				_, errs[i] = f.Payments.Pay(context.Background(), me, payment.Request{OrderID: id, UseCards: true})
 			}()
 		}
 		wg.Wait()
@@ -419,13 +419,13 @@ func TestPaymentsRaceForCard(t *testing.T) {
 		if got := f.card(t, me, c.ID); got.Balance.String() != "0.00" || got.Status != card.StatusUsedUp {
 			t.Fatalf("card %+v", got)
 		}
-		if got := f.balance(t, me); got != "356.00" {
+		if got := f.Balance(t, me); got != "356.00" {
 			t.Fatalf("balance %s, want 356.00", got)
 		}
-		if n := f.count(t, "SELECT COALESCE(SUM(amount), 0) FROM order_payments WHERE source = 'card'"); n != 50000 {
+		if n := f.Count(t, "SELECT COALESCE(SUM(amount), 0) FROM order_payments WHERE source = 'card'"); n != 50000 {
 			t.Fatalf("cards paid %d cents, want 50000", n)
 		}
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -435,8 +435,8 @@ func TestRecords(t *testing.T) {
 		ctx := context.Background()
 		me, other := f.mustReferral(t, "500"), f.mustReferral(t, "0")
 		c := f.mustBuy(t, me, "500")
-		o := f.mustOrder(t, me)
-		if _, err := f.pay.Pay(ctx, me, payment.Request{OrderID: o.ID, UseCards: true}); err != nil {
+		o := f.MustOrder(t, me)
+		if _, err := f.Payments.Pay(ctx, me, payment.Request{OrderID: o.ID, UseCards: true}); err != nil {
 			t.Fatal(err)
 		}
 		got, entries, err := f.svc.Records(ctx, me, c.ID)

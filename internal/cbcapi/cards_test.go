@@ -2,48 +2,25 @@ package cbcapi_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"testing"
 
 	"partnercenter/internal/card"
-	"partnercenter/internal/cbcapi"
-	"partnercenter/internal/commerce"
-	"partnercenter/internal/coupon"
-	"partnercenter/internal/funds"
-	"partnercenter/internal/payment"
 	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/dbtest"
-	"partnercenter/internal/platform/httpx"
 	"partnercenter/internal/platform/money"
 )
 
-// cardFixture is the order fixture with funds, payments and stored-value
-// cards wired in as the application wires them; the partner's two
-// customers are referral customers.
+// cardFixture is the money fixture with the partner's two customers
+// referral customers.
 type cardFixture struct {
-	*orderFixture
-	funds *funds.Service
-	cards *card.Service
+	*moneyFixture
 }
 
 func mustCardFixture(tb testing.TB, d *db.DB) *cardFixture {
 	tb.Helper()
-	ctx := context.Background()
-	o := mustOrderFixture(tb, d)
-	cat, err := commerce.NewCatalog(ctx, d)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c := &cardFixture{orderFixture: o}
-	coupons := coupon.NewService(coupon.Deps{DB: d, Clock: o.clock, Identity: o.ident, Customers: o.customers, Queue: o.queue})
-	c.funds = funds.NewService(funds.Deps{DB: d, Clock: o.clock, Identity: o.ident, Outbox: o.outbox})
-	c.cards = card.NewService(card.Deps{DB: d, Clock: o.clock, Funds: c.funds})
-	pay := payment.NewService(payment.Deps{DB: d, Clock: o.clock, Orders: o.orders, Coupons: coupons, Funds: c.funds, Cards: c.cards})
-	api := cbcapi.New(cbcapi.Deps{Identity: o.ident, Catalog: cat, Customers: o.customers, Coupons: coupons, Orders: o.orders,
-		Funds: c.funds, Payments: pay, Cards: c.cards, Clock: o.clock, Log: slog.New(slog.DiscardHandler)}, noLimit)
-	o.handler = httpx.WithRequestID(api.Mount(http.NewServeMux()))
-	if _, err := d.SQL.Exec("UPDATE customer_associations SET type = 1 WHERE customer_id IN ($1, $2)", o.cust, o.cust2); err != nil {
+	c := &cardFixture{mustMoneyFixture(tb, d)}
+	if _, err := d.SQL.Exec("UPDATE customer_associations SET type = 1 WHERE customer_id IN ($1, $2)", c.cust, c.cust2); err != nil {
 		tb.Fatal(err)
 	}
 	return c

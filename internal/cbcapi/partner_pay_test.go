@@ -17,10 +17,9 @@ func TestPartnerPayAPI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		p := mustPayFixture(t, d)
 		ctx := context.Background()
-		pay := payment.NewService(payment.Deps{DB: d, Clock: p.clock, Orders: p.orders, Coupons: p.coupons, Funds: p.funds})
 		asked := p.mustPlace(t, p.cust, vmMonths(6, 1)) // 193.20, more than the customer's 100.00
 		other := p.mustPlace(t, p.cust2, vmMonths(1, 1))
-		if err := pay.RequestPartnerPay(ctx, p.cust, asked.ID); err != nil {
+		if err := p.pay.RequestPartnerPay(ctx, p.cust, asked.ID); err != nil {
 			t.Fatal(err)
 		}
 		_, plainKey := p.mustPlainMember(t, p.sp, "plain-payer")

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"partnercenter/internal/card"
 	"partnercenter/internal/cbcapi"
 	"partnercenter/internal/commerce"
 	"partnercenter/internal/coupon"
@@ -17,50 +18,71 @@ import (
 	"partnercenter/internal/platform/dbtest"
 	"partnercenter/internal/platform/httpx"
 	"partnercenter/internal/platform/money"
+	"partnercenter/internal/refund"
 )
 
-// payFixture is the order fixture with payments wired in, the customer's
-// account holding 100.00 and a voucher of 50.00.
-type payFixture struct {
+// moneyFixture is the order fixture with funds, stored-value cards,
+// payments (the orders' cancel hook) and refunds (the payments' paid hook)
+// wired in as the application wires them, and the API serving them all.
+type moneyFixture struct {
 	*orderFixture
 	coupons *coupon.Service
 	funds   *funds.Service
+	cards   *card.Service
+	pay     *payment.Service
+	refunds *refund.Service
+}
+
+func mustMoneyFixture(tb testing.TB, d *db.DB) *moneyFixture {
+	tb.Helper()
+	o := mustOrderFixture(tb, d)
+	cat, err := commerce.NewCatalog(context.Background(), d)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m := &moneyFixture{orderFixture: o}
+	m.coupons = coupon.NewService(coupon.Deps{DB: d, Clock: o.clock, Identity: o.ident, Customers: o.customers, Queue: o.queue})
+	m.funds = funds.NewService(funds.Deps{DB: d, Clock: o.clock, Identity: o.ident, Outbox: o.outbox})
+	m.cards = card.NewService(card.Deps{DB: d, Clock: o.clock, Funds: m.funds})
+	m.pay = payment.NewService(payment.Deps{DB: d, Clock: o.clock, Orders: o.orders, Coupons: m.coupons, Funds: m.funds, Cards: m.cards})
+	o.orders.SetCancelHook(m.pay)
+	m.refunds = refund.NewService(refund.Deps{DB: d, Clock: o.clock, Orders: o.orders, Coupons: m.coupons, Funds: m.funds, Cards: m.cards})
+	m.pay.SetPaidHook(m.refunds)
+	api := cbcapi.New(cbcapi.Deps{Identity: o.ident, Catalog: cat, Customers: o.customers, Coupons: m.coupons, Orders: o.orders,
+		Funds: m.funds, Payments: m.pay, Cards: m.cards, Refunds: m.refunds, Clock: o.clock, Log: slog.New(slog.DiscardHandler)}, noLimit)
+	o.handler = httpx.WithRequestID(api.Mount(http.NewServeMux()))
+	return m
+}
+
+// payFixture is the money fixture with the customer's account holding
+// 100.00 and a voucher of 50.00.
+type payFixture struct {
+	*moneyFixture
 	voucher string
 }
 
 func mustPayFixture(tb testing.TB, d *db.DB) *payFixture {
 	tb.Helper()
 	ctx := context.Background()
-	o := mustOrderFixture(tb, d)
-	cat, err := commerce.NewCatalog(ctx, d)
-	if err != nil {
+	p := &payFixture{moneyFixture: mustMoneyFixture(tb, d)}
+	if _, err := p.funds.TopUp(ctx, p.admin, p.sp.partner.ID, money.MustParse("1000"), "test"); err != nil {
 		tb.Fatal(err)
 	}
-	p := &payFixture{orderFixture: o}
-	p.coupons = coupon.NewService(coupon.Deps{DB: d, Clock: o.clock, Identity: o.ident, Customers: o.customers, Queue: o.queue})
-	p.funds = funds.NewService(funds.Deps{DB: d, Clock: o.clock, Identity: o.ident, Outbox: o.outbox})
-	pay := payment.NewService(payment.Deps{DB: d, Clock: o.clock, Orders: o.orders, Coupons: p.coupons, Funds: p.funds})
-	api := cbcapi.New(cbcapi.Deps{Identity: o.ident, Catalog: cat, Customers: o.customers, Coupons: p.coupons, Orders: o.orders,
-		Funds: p.funds, Payments: pay, Clock: o.clock, Log: slog.New(slog.DiscardHandler)}, noLimit)
-	o.handler = httpx.WithRequestID(api.Mount(http.NewServeMux()))
-	if _, err := p.funds.TopUp(ctx, o.admin, o.sp.partner.ID, money.MustParse("1000"), "test"); err != nil {
+	if _, err := p.funds.AllocateToCustomer(ctx, p.sp.main, funds.Transfer{TargetID: p.cust, Amount: money.MustParse("100")}); err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := p.funds.AllocateToCustomer(ctx, o.sp.main, funds.Transfer{TargetID: o.cust, Amount: money.MustParse("100")}); err != nil {
-		tb.Fatal(err)
-	}
-	now := o.clock.Now()
-	q, err := p.coupons.GrantQuota(ctx, o.admin, coupon.NewQuota{PartnerID: o.sp.partner.ID, Type: coupon.QuotaVoucher,
+	now := p.clock.Now()
+	q, err := p.coupons.GrantQuota(ctx, p.admin, coupon.NewQuota{PartnerID: p.sp.partner.ID, Type: coupon.QuotaVoucher,
 		Value: money.MustParse("1000"), EffectiveAt: now.Add(-time.Hour), ExpiresAt: now.AddDate(1, 0, 0),
 		Limits: coupon.Limits{MinOrder: money.MustParse("50")}})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, bad, err := p.coupons.Issue(ctx, o.sp.main, coupon.IssueRequest{QuotaID: q.ID, CustomerIDs: []string{o.cust},
+	if _, bad, err := p.coupons.Issue(ctx, p.sp.main, coupon.IssueRequest{QuotaID: q.ID, CustomerIDs: []string{p.cust},
 		FaceValue: money.MustParse("50")}); err != nil || len(bad) > 0 {
 		tb.Fatal(err, bad)
 	}
-	list, _, err := p.coupons.CustomerCoupons(ctx, o.cust, coupon.CustomerCouponFilter{Limit: 10})
+	list, _, err := p.coupons.CustomerCoupons(ctx, p.cust, coupon.CustomerCouponFilter{Limit: 10})
 	if err != nil || len(list) != 1 {
 		tb.Fatal(err, list)
 	}

@@ -2,54 +2,31 @@ package cbcapi_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http"
 	"testing"
 
-	"partnercenter/internal/cbcapi"
-	"partnercenter/internal/commerce"
-	"partnercenter/internal/coupon"
 	"partnercenter/internal/funds"
 	"partnercenter/internal/payment"
 	"partnercenter/internal/platform/db"
 	"partnercenter/internal/platform/dbtest"
-	"partnercenter/internal/platform/httpx"
 	"partnercenter/internal/platform/money"
 	"partnercenter/internal/refund"
 )
 
-// resourceFixture is the order fixture with payments and refunds wired in
-// (the refund service as the paid hook) and 1000.00 allocated to each of
+// resourceFixture is the money fixture with 1000.00 allocated to each of
 // the partner's two customers.
 type resourceFixture struct {
-	*orderFixture
-	funds   *funds.Service
-	pay     *payment.Service
-	refunds *refund.Service
+	*moneyFixture
 }
 
 func mustResourceFixture(tb testing.TB, d *db.DB) *resourceFixture {
 	tb.Helper()
 	ctx := context.Background()
-	o := mustOrderFixture(tb, d)
-	cat, err := commerce.NewCatalog(ctx, d)
-	if err != nil {
+	f := &resourceFixture{mustMoneyFixture(tb, d)}
+	if _, err := f.funds.TopUp(ctx, f.admin, f.sp.partner.ID, money.MustParse("10000"), "test"); err != nil {
 		tb.Fatal(err)
 	}
-	f := &resourceFixture{orderFixture: o}
-	coupons := coupon.NewService(coupon.Deps{DB: d, Clock: o.clock, Identity: o.ident, Customers: o.customers, Queue: o.queue})
-	f.funds = funds.NewService(funds.Deps{DB: d, Clock: o.clock, Identity: o.ident, Outbox: o.outbox})
-	f.pay = payment.NewService(payment.Deps{DB: d, Clock: o.clock, Orders: o.orders, Coupons: coupons, Funds: f.funds})
-	f.refunds = refund.NewService(refund.Deps{DB: d, Clock: o.clock, Orders: o.orders, Coupons: coupons, Funds: f.funds})
-	f.pay.SetPaidHook(f.refunds)
-	api := cbcapi.New(cbcapi.Deps{Identity: o.ident, Catalog: cat, Customers: o.customers, Coupons: coupons, Orders: o.orders,
-		Funds: f.funds, Payments: f.pay, Refunds: f.refunds, Clock: o.clock, Log: slog.New(slog.DiscardHandler)}, noLimit)
-	o.handler = httpx.WithRequestID(api.Mount(http.NewServeMux()))
-	if _, err := f.funds.TopUp(ctx, o.admin, o.sp.partner.ID, money.MustParse("10000"), "test"); err != nil {
-		tb.Fatal(err)
-	}
-	for _, c := range []string{o.cust, o.cust2} {
-		if _, err := f.funds.AllocateToCustomer(ctx, o.sp.main, funds.Transfer{TargetID: c, Amount: money.MustParse("1000")}); err != nil {
+	for _, c := range []string{f.cust, f.cust2} {
+		if _, err := f.funds.AllocateToCustomer(ctx, f.sp.main, funds.Transfer{TargetID: c, Amount: money.MustParse("1000")}); err != nil {
 			tb.Fatal(err)
 		}
 	}

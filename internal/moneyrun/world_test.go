@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"partnercenter/internal/card"
-	"partnercenter/internal/commerce"
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/customer"
 	"partnercenter/internal/funds"
@@ -95,29 +94,13 @@ var traceLen = 60
 func newRun(t *testing.T, d *db.DB, seed uint64) *run {
 	t.Helper()
 	ctx := context.Background()
-	w := testworld.New(t, d)
-	r := &run{t: t, ctx: ctx, w: w, d: d, seed: seed, pos: map[string]int64{}, counts: map[string]int{}}
-	r.coupons = coupon.NewService(coupon.Deps{DB: d, Clock: w.Clock, Identity: w.Identity, Customers: w.Customers, Queue: w.Queue})
-	cat, err := commerce.NewCatalog(ctx, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.orders = order.NewService(order.Deps{DB: d, Clock: w.Clock, Identity: w.Identity, Catalog: cat, Coupons: r.coupons}, order.Config{})
-	r.funds = funds.NewService(funds.Deps{DB: d, Clock: w.Clock, Identity: w.Identity, Outbox: w.Outbox})
-	r.cards = card.NewService(card.Deps{DB: d, Clock: w.Clock, Funds: r.funds})
-	r.pay = payment.NewService(payment.Deps{DB: d, Clock: w.Clock, Orders: r.orders, Coupons: r.coupons, Funds: r.funds,
-		Cards: r.cards})
-	r.orders.SetCancelHook(r.pay)
-	// A paid order opens its resources; unsubscribing them refunds.
-	r.refunds = refund.NewService(refund.Deps{DB: d, Clock: w.Clock, Orders: r.orders, Coupons: r.coupons, Funds: r.funds,
-		Cards: r.cards})
-	r.pay.SetPaidHook(r.refunds)
-	// As the application wires it: ending an association reclaims the
-	// partner's coupons and the customer account's balance; orders
-	// awaiting the partner's payment block it.
-	w.Customers.SetDisassociationHook(hooks{r.coupons, r.funds})
-	w.Customers.AddDisassociationBlocker(r.pay)
-
+	// The services as the application wires them, the disassociation
+	// hooks and blocker included.
+	c := testworld.NewCommerce(t, d)
+	c.WireDisassociation()
+	w := c.World
+	r := &run{t: t, ctx: ctx, w: w, d: d, seed: seed, pos: map[string]int64{}, counts: map[string]int{},
+		coupons: c.Coupons, funds: c.Funds, orders: c.Orders, pay: c.Payments, cards: c.Cards, refunds: c.Refunds}
 	r.partners = []*partner{{name: "SP", tenant: w.SP}, {name: "SP2", tenant: w.SP2}, {name: "Dist", tenant: w.Dist},
 		{name: "Reseller", tenant: w.Reseller}}
 	r.dist, r.reseller = 2, 3
@@ -132,19 +115,6 @@ func newRun(t *testing.T, d *db.DB, seed uint64) *run {
 		}
 	}
 	return r
-}
-
-// hooks calls every domain's disassociation hook in order, as the
-// application does.
-type hooks []customer.DisassociationHook
-
-func (h hooks) OnDisassociated(ctx context.Context, tx *sql.Tx, customerID, partnerID, reason string) error {
-	for _, x := range h {
-		if err := x.OnDisassociated(ctx, tx, customerID, partnerID, reason); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // ---- the model ----

@@ -28,7 +28,7 @@ func BenchmarkPay(b *testing.B) {
 	for _, dialect := range dbtest.Dialects {
 		b.Run(string(dialect), func(b *testing.B) {
 			f := mustFixture(b, dbtest.Open(b, dialect))
-			custs := f.w.AssociatedCustomers(b, f.spID, 16, customer.Reseller)
+			custs := f.AssociatedCustomers(b, f.spID, 16, customer.Reseller)
 			b.Run("Balance", func(b *testing.B) {
 				orders := f.benchOrders(b, custs, b.N, false)
 				b.ReportAllocs()
@@ -83,7 +83,7 @@ func (f *fixture) benchOrders(tb testing.TB, custs []string, n int, withCoupon b
 	var total int64
 	for i := range out {
 		c := custs[i%len(custs)]
-		o, err := f.orders.Place(ctx, c, order.NewOrder{Items: []order.Item{{ServiceType: "hws.service.type.ec2",
+		o, err := f.Orders.Place(ctx, c, order.NewOrder{Items: []order.Item{{ServiceType: "hws.service.type.ec2",
 			ResourceType: "hws.resource.type.vm", Spec: "s2.small.1.linux", Region: "cn-north-1",
 			PeriodType: order.PeriodMonth, PeriodNum: 1, Quantity: 1}}})
 		if err != nil {
@@ -93,19 +93,19 @@ func (f *fixture) benchOrders(tb testing.TB, custs []string, n int, withCoupon b
 		due[c] += o.AmountAfterDiscount.Cents()
 		total += o.AmountAfterDiscount.Cents()
 	}
-	if _, err := f.funds.TopUp(ctx, f.op, f.spID, money.FromCents(total), "bench"); err != nil {
+	if _, err := f.Funds.TopUp(ctx, f.Operator, f.spID, money.FromCents(total), "bench"); err != nil {
 		tb.Fatal(err)
 	}
 	for c, cents := range due {
-		if _, err := f.funds.AllocateToCustomer(ctx, f.sp, funds.Transfer{TargetID: c, Amount: money.FromCents(cents)}); err != nil {
+		if _, err := f.Funds.AllocateToCustomer(ctx, f.sp, funds.Transfer{TargetID: c, Amount: money.FromCents(cents)}); err != nil {
 			tb.Fatal(err)
 		}
 	}
 	if !withCoupon {
 		return out
 	}
-	now := f.clock.Now()
-	q, err := f.coupons.GrantQuota(ctx, f.op, coupon.NewQuota{PartnerID: f.spID, Type: coupon.QuotaCash,
+	now := f.Clock.Now()
+	q, err := f.Coupons.GrantQuota(ctx, f.Operator, coupon.NewQuota{PartnerID: f.spID, Type: coupon.QuotaCash,
 		Value: money.FromCents(500 * int64(n)), EffectiveAt: now.Add(-time.Hour), ExpiresAt: now.AddDate(1, 0, 0)})
 	if err != nil {
 		tb.Fatal(err)
@@ -113,7 +113,7 @@ func (f *fixture) benchOrders(tb testing.TB, custs []string, n int, withCoupon b
 	// Round r gives the r-th coupon to every customer, up to n in all.
 	for r := 0; r*len(custs) < n; r++ {
 		k := min(len(custs), n-r*len(custs))
-		got, bad, err := f.coupons.Issue(ctx, f.sp, coupon.IssueRequest{QuotaID: q.ID, CustomerIDs: custs[:k],
+		got, bad, err := f.Coupons.Issue(ctx, f.sp, coupon.IssueRequest{QuotaID: q.ID, CustomerIDs: custs[:k],
 			FaceValue: amt("5.00")})
 		if err != nil || len(bad) > 0 {
 			tb.Fatalf("issue: %v %v", err, bad)

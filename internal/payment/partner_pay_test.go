@@ -26,7 +26,7 @@ var (
 func (f *fixture) partnerBalance(tb testing.TB, partnerID string) string {
 	tb.Helper()
 	var c int64
-	err := f.db.SQL.QueryRow("SELECT balance FROM fund_accounts WHERE kind = 'partner' AND owner_id = $1", partnerID).Scan(&c)
+	err := f.DB.SQL.QueryRow("SELECT balance FROM fund_accounts WHERE kind = 'partner' AND owner_id = $1", partnerID).Scan(&c)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func (f *fixture) agent(tb testing.TB, orderID string) (int, string, string) {
 	tb.Helper()
 	var st int
 	var paying, reason string
-	if err := f.db.SQL.QueryRow("SELECT agent_pay, paying_partner_id, agent_reject_reason FROM orders WHERE id = $1",
+	if err := f.DB.SQL.QueryRow("SELECT agent_pay, paying_partner_id, agent_reject_reason FROM orders WHERE id = $1",
 		orderID).Scan(&st, &paying, &reason); err != nil {
 		tb.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func (f *fixture) agent(tb testing.TB, orderID string) (int, string, string) {
 // listed returns the ids of the partner-pay orders actor sees in tab.
 func (f *fixture) listed(tb testing.TB, actor identity.Actor, filter order.AgentFilter) []string {
 	tb.Helper()
-	list, n, err := f.orders.PartnerPayOrders(context.Background(), actor, filter)
+	list, n, err := f.Orders.PartnerPayOrders(context.Background(), actor, filter)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -86,13 +86,13 @@ func TestPartnerPayFlow(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
 		ctx := context.Background()
-		f.w.Customers.AddDisassociationBlocker(f.svc)
-		c := f.mustCustomer(t, "0")
-		o := f.mustOrder(t, c)
-		sp2 := f.w.SP2.Main
+		f.Customers.AddDisassociationBlocker(f.svc)
+		c := f.MustCustomer(t, "0")
+		o := f.MustOrder(t, c)
+		sp2 := f.SP2.Main
 
 		t.Run("ErrOtherCustomersOrder", func(t *testing.T) {
-			other := f.mustCustomer(t, "0")
+			other := f.MustCustomer(t, "0")
 			wantErr(t, f.svc.RequestPartnerPay(ctx, other, o.ID), order.ErrNotFound)
 			wantParam(t, f.svc.RequestPartnerPay(ctx, c, ""), "order_id")
 		})
@@ -103,7 +103,7 @@ func TestPartnerPayFlow(t *testing.T) {
 			}
 			// Asking again while it waits changes nothing.
 			wantErr(t, f.svc.RequestPartnerPay(ctx, c, o.ID), nil)
-			got, err := f.orders.Get(ctx, order.CustomerViewer(c), o.ID, "")
+			got, err := f.Orders.Get(ctx, order.CustomerViewer(c), o.ID, "")
 			if err != nil || got.AgentPay != payment.AgentPending || got.PayingPartnerID != f.spID || got.AgentRequestedAt == nil {
 				t.Fatalf("order as the customer reads it: %+v %v", got, err)
 			}
@@ -125,9 +125,9 @@ func TestPartnerPayFlow(t *testing.T) {
 			if ids := f.listed(t, sp2, order.AgentFilter{}); hasID(ids, o.ID) {
 				t.Fatal("another partner lists the order")
 			}
-			_, _, err := f.orders.PartnerPayOrders(ctx, f.sp, order.AgentFilter{Tab: "bogus"})
+			_, _, err := f.Orders.PartnerPayOrders(ctx, f.sp, order.AgentFilter{Tab: "bogus"})
 			wantParam(t, err, "tab")
-			_, _, err = f.orders.PartnerPayOrders(ctx, without(f.sp, identity.PermOrderView), order.AgentFilter{})
+			_, _, err = f.Orders.PartnerPayOrders(ctx, without(f.sp, identity.PermOrderView), order.AgentFilter{})
 			wantErr(t, err, identity.ErrForbidden)
 		})
 		t.Run("ErrCrossTenant", func(t *testing.T) {
@@ -163,13 +163,13 @@ func TestPartnerPayFlow(t *testing.T) {
 			wantErr(t, err, identity.ErrForbidden)
 		})
 		t.Run("ErrDisassociationBlocked", func(t *testing.T) {
-			_, err := f.w.Customers.RequestDisassociationByCustomer(ctx, c, "")
+			_, err := f.Customers.RequestDisassociationByCustomer(ctx, c, "")
 			wantErr(t, err, payment.ErrBlocksChange)
 			e, _ := apperr.As(err)
 			if e.Args["count"] != 1 {
 				t.Fatalf("blocker args %v", e.Args)
 			}
-			_, err = f.w.Customers.RequestAssociationChange(ctx, f.sp, customer.ChangeRequest{CustomerID: c, Kind: customer.ChangeSwitchType})
+			_, err = f.Customers.RequestAssociationChange(ctx, f.sp, customer.ChangeRequest{CustomerID: c, Kind: customer.ChangeSwitchType})
 			wantErr(t, err, payment.ErrBlocksChange)
 		})
 		t.Run("ErrCouponsAreTheCustomers", func(t *testing.T) {
@@ -190,7 +190,7 @@ func TestPartnerPayFlow(t *testing.T) {
 			if got := f.partnerBalance(t, f.spID); got != "99678.00" {
 				t.Fatalf("partner balance %s", got)
 			}
-			if f.status(t, o.ID) != 5 {
+			if f.Status(t, o.ID) != 5 {
 				t.Fatal("order not completed")
 			}
 			if st, _, _ := f.agent(t, o.ID); st != payment.AgentPaid {
@@ -198,11 +198,11 @@ func TestPartnerPayFlow(t *testing.T) {
 			}
 			var src, srcID string
 			var amount int64
-			if err := f.db.SQL.QueryRow(`SELECT source, source_id, amount FROM order_payments WHERE order_id = $1`, o.ID).
+			if err := f.DB.SQL.QueryRow(`SELECT source, source_id, amount FROM order_payments WHERE order_id = $1`, o.ID).
 				Scan(&src, &srcID, &amount); err != nil || src != payment.SourcePartner || srcID != f.spID || amount != 32200 {
 				t.Fatalf("payment row %s %s %d %v", src, srcID, amount, err)
 			}
-			f.mustVerify(t)
+			f.MustVerify(t)
 		})
 		t.Run("ErrPaidTwice", func(t *testing.T) {
 			_, err := f.svc.PayAsPartner(ctx, f.sp, payment.Request{OrderID: o.ID})
@@ -218,7 +218,7 @@ func TestPartnerPayFlow(t *testing.T) {
 			}
 		})
 		t.Run("OK/DisassociationAllowedOncePaid", func(t *testing.T) {
-			_, err := f.w.Customers.RequestDisassociationByCustomer(ctx, c, "")
+			_, err := f.Customers.RequestDisassociationByCustomer(ctx, c, "")
 			wantErr(t, err, nil)
 		})
 	})
@@ -228,11 +228,11 @@ func TestPartnerPayReject(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
 		ctx := context.Background()
-		f.w.Customers.AddDisassociationBlocker(f.svc)
-		c := f.mustCustomer(t, "1000")
-		o1, o2 := f.mustOrder(t, c), f.mustOrder(t, c)
-		theirs := f.w.AssociatedCustomers(t, f.w.SP2.Partner.ID, 1, customer.Referral)[0]
-		ot := f.mustOrder(t, theirs)
+		f.Customers.AddDisassociationBlocker(f.svc)
+		c := f.MustCustomer(t, "1000")
+		o1, o2 := f.MustOrder(t, c), f.MustOrder(t, c)
+		theirs := f.AssociatedCustomers(t, f.SP2.Partner.ID, 1, customer.Referral)[0]
+		ot := f.MustOrder(t, theirs)
 		for _, x := range []struct{ cust, id string }{{c, o1.ID}, {c, o2.ID}, {theirs, ot.ID}} {
 			wantErr(t, f.svc.RequestPartnerPay(ctx, x.cust, x.id), nil)
 		}
@@ -255,7 +255,7 @@ func TestPartnerPayReject(t *testing.T) {
 			}
 		})
 		t.Run("ErrDisassociationBlocked", func(t *testing.T) {
-			_, err := f.w.Customers.RequestDisassociationByCustomer(ctx, c, "")
+			_, err := f.Customers.RequestDisassociationByCustomer(ctx, c, "")
 			wantErr(t, err, payment.ErrBlocksChange)
 			if e, _ := apperr.As(err); e.Args["count"] != 2 {
 				t.Fatalf("count %v", e.Args)
@@ -276,14 +276,14 @@ func TestPartnerPayReject(t *testing.T) {
 				if st, _, got := f.agent(t, id); st != payment.AgentRejected || got != reason {
 					t.Fatalf("order %s: agent_pay %d reason %q", id, st, got)
 				}
-				if f.status(t, id) != 6 {
+				if f.Status(t, id) != 6 {
 					t.Fatal("a rejected order left pending payment")
 				}
 			}
 			if st, _, _ := f.agent(t, ot.ID); st != payment.AgentPending {
 				t.Fatal("another partner's order was rejected")
 			}
-			got, err := f.orders.Get(ctx, order.CustomerViewer(c), o1.ID, "")
+			got, err := f.Orders.Get(ctx, order.CustomerViewer(c), o1.ID, "")
 			if err != nil || got.AgentRejectReason != reason || got.AgentDecidedAt == nil || got.AgentDecidedBy == "" {
 				t.Fatalf("the customer's view of the rejection: %+v %v", got, err)
 			}
@@ -308,10 +308,10 @@ func TestPartnerPayReject(t *testing.T) {
 		t.Run("OK/CustomerPaysTheRejectedOrder", func(t *testing.T) {
 			_, err := f.svc.Pay(ctx, c, payment.Request{OrderID: o1.ID})
 			wantErr(t, err, nil)
-			if f.balance(t, c) != "678.00" || f.partnerBalance(t, f.spID) != "99000.00" {
-				t.Fatalf("balances %s %s", f.balance(t, c), f.partnerBalance(t, f.spID))
+			if f.Balance(t, c) != "678.00" || f.partnerBalance(t, f.spID) != "99000.00" {
+				t.Fatalf("balances %s %s", f.Balance(t, c), f.partnerBalance(t, f.spID))
 			}
-			f.mustVerify(t)
+			f.MustVerify(t)
 		})
 		t.Run("OK/CustomerAsksAgain", func(t *testing.T) {
 			wantErr(t, f.svc.RequestPartnerPay(ctx, c, o2.ID), nil)
@@ -319,7 +319,7 @@ func TestPartnerPayReject(t *testing.T) {
 				t.Fatalf("asked again: %d %q", st, reason)
 			}
 			// The customer cancels instead: the partner sees it cancelled.
-			wantErr(t, f.orders.Cancel(ctx, c, o2.ID), nil)
+			wantErr(t, f.Orders.Cancel(ctx, c, o2.ID), nil)
 			if ids := f.listed(t, f.sp, order.AgentFilter{Tab: order.AgentTabCancelled}); !hasID(ids, o2.ID) {
 				t.Fatalf("cancelled tab %v", ids)
 			}
@@ -334,11 +334,11 @@ func TestPartnerPayRefusals(t *testing.T) {
 		f := mustFixture(t, d)
 		ctx := context.Background()
 		t.Run("ErrDeadlinePassed", func(t *testing.T) {
-			c := f.mustCustomer(t, "0")
-			o, late := f.mustOrder(t, c), f.mustOrder(t, c)
+			c := f.MustCustomer(t, "0")
+			o, late := f.MustOrder(t, c), f.MustOrder(t, c)
 			wantErr(t, f.svc.RequestPartnerPay(ctx, c, o.ID), nil)
-			f.clock.Advance(order.DefaultPaymentWindow + time.Minute)
-			defer f.clock.Set(t0)
+			f.Clock.Advance(order.DefaultPaymentWindow + time.Minute)
+			defer f.Clock.Set(t0)
 			_, err := f.svc.PayAsPartner(ctx, f.sp, payment.Request{OrderID: o.ID})
 			wantErr(t, err, payment.ErrDeadlinePassed)
 			wantErr(t, f.svc.RequestPartnerPay(ctx, c, late.ID), payment.ErrDeadlinePassed)
@@ -349,66 +349,66 @@ func TestPartnerPayRefusals(t *testing.T) {
 			}
 		})
 		t.Run("ErrNoPartner", func(t *testing.T) {
-			c := f.mustCustomer(t, "0")
-			o := f.mustOrder(t, c)
-			f.exec(t, `UPDATE customer_associations SET ended_at = $1 WHERE customer_id = $2`, f.clock.Now(), c)
+			c := f.MustCustomer(t, "0")
+			o := f.MustOrder(t, c)
+			f.Exec(t, `UPDATE customer_associations SET ended_at = $1 WHERE customer_id = $2`, f.Clock.Now(), c)
 			wantErr(t, f.svc.RequestPartnerPay(ctx, c, o.ID), payment.ErrNoPartner)
 		})
 		t.Run("ErrFrozen", func(t *testing.T) {
-			c := f.mustCustomer(t, "0")
-			o := f.mustOrder(t, c)
-			f.exec(t, `UPDATE customers SET frozen = 1 WHERE id = $1`, c)
+			c := f.MustCustomer(t, "0")
+			o := f.MustOrder(t, c)
+			f.Exec(t, `UPDATE customers SET frozen = 1 WHERE id = $1`, c)
 			wantErr(t, f.svc.RequestPartnerPay(ctx, c, o.ID), payment.ErrFrozen)
 		})
 		t.Run("ErrCustomerLeftThePartner", func(t *testing.T) {
-			c := f.mustCustomer(t, "0")
-			o := f.mustOrder(t, c)
+			c := f.MustCustomer(t, "0")
+			o := f.MustOrder(t, c)
 			wantErr(t, f.svc.RequestPartnerPay(ctx, c, o.ID), nil)
-			f.exec(t, `UPDATE customer_associations SET ended_at = $1 WHERE customer_id = $2`, f.clock.Now(), c)
+			f.Exec(t, `UPDATE customer_associations SET ended_at = $1 WHERE customer_id = $2`, f.Clock.Now(), c)
 			_, err := f.svc.PayAsPartner(ctx, f.sp, payment.Request{OrderID: o.ID})
 			wantErr(t, err, payment.ErrNotAssociated)
 		})
 		t.Run("ErrNotAsked", func(t *testing.T) {
-			c := f.mustCustomer(t, "0")
-			o := f.mustOrder(t, c)
+			c := f.MustCustomer(t, "0")
+			o := f.MustOrder(t, c)
 			_, err := f.svc.PayAsPartner(ctx, f.sp, payment.Request{OrderID: o.ID})
 			wantErr(t, err, order.ErrNotFound)
 		})
 		t.Run("ErrInsufficient", func(t *testing.T) {
-			poor := f.w.NewTenant(t, identity.SolutionProvider, "")
-			c := f.w.AssociatedCustomers(t, poor.Partner.ID, 1, customer.Referral)[0]
-			o := f.mustOrder(t, c)
+			poor := f.NewTenant(t, identity.SolutionProvider, "")
+			c := f.AssociatedCustomers(t, poor.Partner.ID, 1, customer.Referral)[0]
+			o := f.MustOrder(t, c)
 			wantErr(t, f.svc.RequestPartnerPay(ctx, c, o.ID), nil)
 			_, err := f.svc.PayAsPartner(ctx, poor.Main, payment.Request{OrderID: o.ID})
 			wantErr(t, err, funds.ErrInsufficient)
 			// The credit line counts.
-			if _, err := f.funds.SetCreditLine(ctx, f.op, poor.Partner.ID, amt("500"), "test"); err != nil {
+			if _, err := f.Funds.SetCreditLine(ctx, f.Operator, poor.Partner.ID, amt("500"), "test"); err != nil {
 				t.Fatal(err)
 			}
 			_, err = f.svc.PayAsPartner(ctx, poor.Main, payment.Request{OrderID: o.ID})
 			wantErr(t, err, nil)
-			f.mustVerify(t)
+			f.MustVerify(t)
 		})
 		t.Run("OK/DistributorListsItsResellersOrders", func(t *testing.T) {
-			c := f.w.AssociatedCustomers(t, f.w.Reseller.Partner.ID, 1, customer.Referral)[0]
-			o := f.mustOrder(t, c)
+			c := f.AssociatedCustomers(t, f.Reseller.Partner.ID, 1, customer.Referral)[0]
+			o := f.MustOrder(t, c)
 			wantErr(t, f.svc.RequestPartnerPay(ctx, c, o.ID), nil)
-			if ids := f.listed(t, f.w.Reseller.Main, order.AgentFilter{}); !hasID(ids, o.ID) {
+			if ids := f.listed(t, f.Reseller.Main, order.AgentFilter{}); !hasID(ids, o.ID) {
 				t.Fatal("the reseller does not list its order")
 			}
-			if ids := f.listed(t, f.w.Dist.Main, order.AgentFilter{IndirectPartnerID: f.w.Reseller.Partner.ID}); !hasID(ids, o.ID) {
+			if ids := f.listed(t, f.Dist.Main, order.AgentFilter{IndirectPartnerID: f.Reseller.Partner.ID}); !hasID(ids, o.ID) {
 				t.Fatal("the distributor does not list its reseller's order")
 			}
-			if ids := f.listed(t, f.w.Dist.Main, order.AgentFilter{}); hasID(ids, o.ID) {
+			if ids := f.listed(t, f.Dist.Main, order.AgentFilter{}); hasID(ids, o.ID) {
 				t.Fatal("the reseller's order is listed as the distributor's own")
 			}
-			_, _, err := f.orders.PartnerPayOrders(ctx, f.sp, order.AgentFilter{IndirectPartnerID: f.w.Reseller.Partner.ID})
+			_, _, err := f.Orders.PartnerPayOrders(ctx, f.sp, order.AgentFilter{IndirectPartnerID: f.Reseller.Partner.ID})
 			if err != nil {
 				t.Fatal(err) // not a distributor: the parameter is ignored
 			}
-			_, _, err = f.orders.PartnerPayOrders(ctx, f.w.Dist.Main, order.AgentFilter{IndirectPartnerID: f.spID})
+			_, _, err = f.Orders.PartnerPayOrders(ctx, f.Dist.Main, order.AgentFilter{IndirectPartnerID: f.spID})
 			wantErr(t, err, customer.ErrNotYourReseller)
-			_, err = f.svc.PayAsPartner(ctx, f.w.Dist.Main, payment.Request{OrderID: o.ID})
+			_, err = f.svc.PayAsPartner(ctx, f.Dist.Main, payment.Request{OrderID: o.ID})
 			wantErr(t, err, order.ErrNotFound)
 		})
 	})
@@ -420,9 +420,9 @@ func TestPartnerPayDiscount(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
 		ctx := context.Background()
-		c := f.mustCustomer(t, "0")
+		c := f.MustCustomer(t, "0")
 		disc := f.mustReferralDiscount(t, c, "0.9")
-		o := f.mustOrder(t, c)
+		o := f.MustOrder(t, c)
 		wantErr(t, f.svc.RequestPartnerPay(ctx, c, o.ID), nil)
 		q, err := f.svc.QuotePartnerPay(ctx, f.sp, o.ID)
 		if err != nil || q.Discount == nil || q.Payable.String() != "289.80" {
@@ -436,10 +436,10 @@ func TestPartnerPayDiscount(t *testing.T) {
 			t.Fatalf("partner balance %s", got)
 		}
 		var n int
-		if err := f.db.SQL.QueryRow(`SELECT COUNT(*) FROM order_discounts WHERE order_id = $1 AND discount_id = $2`, o.ID, disc).Scan(&n); err != nil || n != 1 {
+		if err := f.DB.SQL.QueryRow(`SELECT COUNT(*) FROM order_discounts WHERE order_id = $1 AND discount_id = $2`, o.ID, disc).Scan(&n); err != nil || n != 1 {
 			t.Fatalf("discount rows %d %v", n, err)
 		}
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -448,8 +448,8 @@ func TestPartnerPayDiscount(t *testing.T) {
 func TestPartnerPayRace(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
-		c := f.mustCustomer(t, "0")
-		o := f.mustOrder(t, c)
+		c := f.MustCustomer(t, "0")
+		o := f.MustOrder(t, c)
 		wantErr(t, f.svc.RequestPartnerPay(context.Background(), c, o.ID), nil)
 		var wg sync.WaitGroup
 		errs := make([]error, 4)
@@ -475,9 +475,9 @@ func TestPartnerPayRace(t *testing.T) {
 			t.Fatalf("%d wins, partner balance %s", wins, f.partnerBalance(t, f.spID))
 		}
 		var rows int
-		if err := f.db.SQL.QueryRow(`SELECT COUNT(*) FROM order_payments WHERE order_id = $1`, o.ID).Scan(&rows); err != nil || rows != 1 {
+		if err := f.DB.SQL.QueryRow(`SELECT COUNT(*) FROM order_payments WHERE order_id = $1`, o.ID).Scan(&rows); err != nil || rows != 1 {
 			t.Fatalf("%d payment rows %v", rows, err)
 		}
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }

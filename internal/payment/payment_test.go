@@ -42,69 +42,69 @@ func TestPayScenarios(t *testing.T) {
 			{name: "no account at all", balance: "0", wantErr: funds.ErrInsufficient},
 			{name: "voucher pays part", balance: "500", due: "222.00", left: "278.00", voucher: "100.00",
 				prepare: func(t *testing.T, s *setup) {
-					v := f.mustCoupon(t, s.customer, coupon.QuotaVoucher, "100", coupon.Limits{ServiceTypes: []string{ec2}, MinOrder: amt("300")})
+					v := f.MustCoupon(t, s.customer, coupon.QuotaVoucher, "100", coupon.Limits{ServiceTypes: []string{ec2}, MinOrder: amt("300")})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{v}
 				}},
 			{name: "voucher pays all", balance: "1", due: "0.00", left: "1.00", voucher: "322.00",
 				prepare: func(t *testing.T, s *setup) {
-					v := f.mustCoupon(t, s.customer, coupon.QuotaVoucher, "400", coupon.Limits{})
+					v := f.MustCoupon(t, s.customer, coupon.QuotaVoucher, "400", coupon.Limits{})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{v}
 				}},
 			{name: "voucher below its minimum refused", balance: "500", wantErr: payment.ErrBenefit, reason: payment.ReasonMinimum, left: "500.00",
 				prepare: func(t *testing.T, s *setup) {
-					v := f.mustCoupon(t, s.customer, coupon.QuotaVoucher, "100", coupon.Limits{MinOrder: amt("1000")})
+					v := f.MustCoupon(t, s.customer, coupon.QuotaVoucher, "100", coupon.Limits{MinOrder: amt("1000")})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{v}
 				}},
 			{name: "second voucher refused", balance: "500", wantErr: payment.ErrBenefit, reason: payment.ReasonSecondVouch, left: "500.00",
 				prepare: func(t *testing.T, s *setup) {
-					v1 := f.mustCoupon(t, s.customer, coupon.QuotaVoucher, "10", coupon.Limits{})
-					v2 := f.mustCoupon(t, s.customer, coupon.QuotaVoucher, "20", coupon.Limits{})
+					v1 := f.MustCoupon(t, s.customer, coupon.QuotaVoucher, "10", coupon.Limits{})
+					v2 := f.MustCoupon(t, s.customer, coupon.QuotaVoucher, "20", coupon.Limits{})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{v1, v2}
 				}},
 			{name: "voucher outside its service types refused", balance: "500", wantErr: payment.ErrBenefit, reason: payment.ReasonService, left: "500.00",
 				prepare: func(t *testing.T, s *setup) {
-					v := f.mustCoupon(t, s.customer, coupon.QuotaVoucher, "10", coupon.Limits{ServiceTypes: []string{"hws.service.type.ebs"}})
+					v := f.MustCoupon(t, s.customer, coupon.QuotaVoucher, "10", coupon.Limits{ServiceTypes: []string{"hws.service.type.ebs"}})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{v}
 				}},
 			{name: "voucher outside its regions refused", balance: "500", wantErr: payment.ErrBenefit, reason: payment.ReasonRegion, left: "500.00",
 				prepare: func(t *testing.T, s *setup) {
-					v := f.mustCoupon(t, s.customer, coupon.QuotaVoucher, "10", coupon.Limits{Regions: []string{"cn-south-1"}})
+					v := f.MustCoupon(t, s.customer, coupon.QuotaVoucher, "10", coupon.Limits{Regions: []string{"cn-south-1"}})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{v}
 				}},
 			{name: "voucher for renewals only refused", balance: "500", wantErr: payment.ErrBenefit, reason: payment.ReasonOrderType, left: "500.00",
 				prepare: func(t *testing.T, s *setup) {
-					v := f.mustCoupon(t, s.customer, coupon.QuotaVoucher, "10", coupon.Limits{OrderTypes: []coupon.OrderType{coupon.OrderRenew}})
+					v := f.MustCoupon(t, s.customer, coupon.QuotaVoucher, "10", coupon.Limits{OrderTypes: []coupon.OrderType{coupon.OrderRenew}})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{v}
 				}},
 			{name: "cash coupons over their share capped", balance: "500", due: "161.00", left: "339.00", cash: "161.00",
 				prepare: func(t *testing.T, s *setup) {
-					c1 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
-					c2 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
+					c1 := f.MustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
+					c2 := f.MustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{c1, c2}
 				}},
 			{name: "cash coupon share already used refused", balance: "500", wantErr: payment.ErrBenefit, reason: payment.ReasonShareCap, left: "500.00",
 				prepare: func(t *testing.T, s *setup) {
-					c1 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "200", coupon.Limits{MaxOrderShare: 50})
-					c2 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
+					c1 := f.MustCoupon(t, s.customer, coupon.QuotaCash, "200", coupon.Limits{MaxOrderShare: 50})
+					c2 := f.MustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{c1, c2}
 				}},
 			{name: "a cap binds the uncapped cash coupons after it", balance: "500", due: "161.00", left: "339.00", cash: "161.00",
 				prepare: func(t *testing.T, s *setup) {
-					c1 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
-					c2 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "500", coupon.Limits{})
+					c1 := f.MustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
+					c2 := f.MustCoupon(t, s.customer, coupon.QuotaCash, "500", coupon.Limits{})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{c1, c2}
 				}},
 			{name: "an uncapped cash coupon first leaves no room for a capped one", balance: "500", wantErr: payment.ErrBenefit,
 				reason: payment.ReasonShareCap, left: "500.00",
 				prepare: func(t *testing.T, s *setup) {
-					c1 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "200", coupon.Limits{})
-					c2 := f.mustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
+					c1 := f.MustCoupon(t, s.customer, coupon.QuotaCash, "200", coupon.Limits{})
+					c2 := f.MustCoupon(t, s.customer, coupon.QuotaCash, "100", coupon.Limits{MaxOrderShare: 50})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{c1, c2}
 				}},
 			{name: "voucher then cash coupon", balance: "500", due: "172.00", left: "328.00", voucher: "100.00", cash: "50.00",
 				prepare: func(t *testing.T, s *setup) {
-					c := f.mustCoupon(t, s.customer, coupon.QuotaCash, "50", coupon.Limits{})
-					v := f.mustCoupon(t, s.customer, coupon.QuotaVoucher, "100", coupon.Limits{})
+					c := f.MustCoupon(t, s.customer, coupon.QuotaCash, "50", coupon.Limits{})
+					v := f.MustCoupon(t, s.customer, coupon.QuotaVoucher, "100", coupon.Limits{})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{c, v}
 				}},
 			{name: "discount alone, rounded once", balance: "500", due: "286.58", left: "213.42", discount: "35.42",
@@ -114,7 +114,7 @@ func TestPayScenarios(t *testing.T) {
 				}},
 			{name: "discount and voucher exclusive", balance: "500", wantErr: payment.ErrBenefit, reason: payment.ReasonExclusive, left: "500.00",
 				prepare: func(t *testing.T, s *setup) {
-					v := f.mustCoupon(t, s.customer, coupon.QuotaVoucher, "10", coupon.Limits{})
+					v := f.MustCoupon(t, s.customer, coupon.QuotaVoucher, "10", coupon.Limits{})
 					id := f.mustReferralDiscount(t, s.customer, "0.9")
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{v}
 					s.req.UseDiscount, s.req.DiscountIDs = true, []string{id}
@@ -125,29 +125,29 @@ func TestPayScenarios(t *testing.T) {
 				}},
 			{name: "another customer's coupon", balance: "500", wantErr: coupon.ErrCouponNotFound, left: "500.00",
 				prepare: func(t *testing.T, s *setup) {
-					other := f.mustCustomer(t, "0")
-					v := f.mustCoupon(t, other, coupon.QuotaVoucher, "10", coupon.Limits{})
+					other := f.MustCustomer(t, "0")
+					v := f.MustCoupon(t, other, coupon.QuotaVoucher, "10", coupon.Limits{})
 					s.req.UseCoupon, s.req.CouponIDs = true, []string{v}
 				}},
 			{name: "frozen customer", balance: "500", wantErr: payment.ErrFrozen, left: "500.00",
 				prepare: func(t *testing.T, s *setup) {
-					f.exec(t, `UPDATE customers SET frozen = 1 WHERE id = $1`, s.customer)
+					f.Exec(t, `UPDATE customers SET frozen = 1 WHERE id = $1`, s.customer)
 				}},
 			{name: "deadline passed", balance: "500", wantErr: payment.ErrDeadlinePassed, left: "500.00",
 				prepare: func(t *testing.T, s *setup) {
-					f.exec(t, `UPDATE orders SET pending_payment_end_time = $1 WHERE id = $2`, f.clock.Now().Add(-time.Minute), s.req.OrderID)
+					f.Exec(t, `UPDATE orders SET pending_payment_end_time = $1 WHERE id = $2`, f.Clock.Now().Add(-time.Minute), s.req.OrderID)
 				}},
 			{name: "order already cancelled", balance: "500", wantErr: payment.ErrNotPayable, left: "500.00",
 				prepare: func(t *testing.T, s *setup) {
-					if err := f.orders.Cancel(context.Background(), s.customer, s.req.OrderID); err != nil {
+					if err := f.Orders.Cancel(context.Background(), s.customer, s.req.OrderID); err != nil {
 						t.Fatal(err)
 					}
 				}},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				s := &setup{customer: f.mustCustomer(t, tc.balance)}
-				o := f.mustOrder(t, s.customer)
+				s := &setup{customer: f.MustCustomer(t, tc.balance)}
+				o := f.MustOrder(t, s.customer)
 				s.req.OrderID = o.ID
 				if tc.prepare != nil {
 					tc.prepare(t, s)
@@ -160,11 +160,11 @@ func TestPayScenarios(t *testing.T) {
 							t.Fatalf("reason %v, want %s", e.Args["reason"], tc.reason)
 						}
 					}
-					if st := f.status(t, o.ID); st == 5 {
+					if st := f.Status(t, o.ID); st == 5 {
 						t.Fatal("refused payment completed the order")
 					}
 					var locked int
-					f.db.SQL.QueryRow(`SELECT COUNT(*) FROM coupons WHERE lock_order_id = $1`, o.ID).Scan(&locked)
+					f.DB.SQL.QueryRow(`SELECT COUNT(*) FROM coupons WHERE lock_order_id = $1`, o.ID).Scan(&locked)
 					if locked != 0 {
 						t.Fatalf("%d coupons stay locked after a refused payment", locked)
 					}
@@ -184,23 +184,23 @@ func TestPayScenarios(t *testing.T) {
 							t.Fatalf("step %s, want %s (%+v)", c.got, c.want, ex)
 						}
 					}
-					if st := f.status(t, o.ID); st != 5 {
+					if st := f.Status(t, o.ID); st != 5 {
 						t.Fatalf("order status %d, want 5", st)
 					}
 					var usages int
-					f.db.SQL.QueryRow(`SELECT COUNT(*) FROM coupon_usages WHERE order_id = $1`, o.ID).Scan(&usages)
+					f.DB.SQL.QueryRow(`SELECT COUNT(*) FROM coupon_usages WHERE order_id = $1`, o.ID).Scan(&usages)
 					if usages != len(s.req.CouponIDs) {
 						t.Fatalf("%d usage records, want %d", usages, len(s.req.CouponIDs))
 					}
 				}
 				if tc.left != "" {
-					if got := f.balance(t, s.customer); got != tc.left {
+					if got := f.Balance(t, s.customer); got != tc.left {
 						t.Fatalf("balance %s, want %s", got, tc.left)
 					}
 				}
 			})
 		}
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -208,8 +208,8 @@ func TestPayTwiceAndValidation(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
 		ctx := context.Background()
-		c := f.mustCustomer(t, "1000")
-		o := f.mustOrder(t, c)
+		c := f.MustCustomer(t, "1000")
+		o := f.MustOrder(t, c)
 		for _, tc := range []struct {
 			req   payment.Request
 			field string
@@ -227,7 +227,7 @@ func TestPayTwiceAndValidation(t *testing.T) {
 			}
 		}
 		// Another customer cannot pay the order.
-		other := f.mustCustomer(t, "1000")
+		other := f.MustCustomer(t, "1000")
 		if _, err := f.svc.Pay(ctx, other, payment.Request{OrderID: o.ID}); err == nil {
 			t.Fatal("another customer paid the order")
 		}
@@ -239,10 +239,10 @@ func TestPayTwiceAndValidation(t *testing.T) {
 		}
 		_, err := f.svc.Pay(ctx, c, payment.Request{OrderID: o.ID})
 		wantErr(t, err, payment.ErrNotPayable)
-		if got := f.balance(t, c); got != "678.00" {
+		if got := f.Balance(t, c); got != "678.00" {
 			t.Fatalf("balance %s after paying once", got)
 		}
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -250,9 +250,9 @@ func TestPayTwiceAndValidation(t *testing.T) {
 func TestVoucherRace(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
-		c := f.mustCustomer(t, "1000")
-		v := f.mustCoupon(t, c, coupon.QuotaVoucher, "50", coupon.Limits{})
-		o1, o2 := f.mustOrder(t, c), f.mustOrder(t, c)
+		c := f.MustCustomer(t, "1000")
+		v := f.MustCoupon(t, c, coupon.QuotaVoucher, "50", coupon.Limits{})
+		o1, o2 := f.MustOrder(t, c), f.MustOrder(t, c)
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i, id := range []string{o1.ID, o2.ID} {
@@ -274,10 +274,10 @@ func TestVoucherRace(t *testing.T) {
 		if wins != 1 {
 			t.Fatalf("%d payments won, want 1: %v", wins, errs)
 		}
-		if got := f.balance(t, c); got != "728.00" {
+		if got := f.Balance(t, c); got != "728.00" {
 			t.Fatalf("balance %s, want 728.00", got)
 		}
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -291,8 +291,8 @@ func apperrIs(err error, want *apperr.Error) bool {
 func TestPaySameOrderRace(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
-		c := f.mustCustomer(t, "1000")
-		o := f.mustOrder(t, c)
+		c := f.MustCustomer(t, "1000")
+		o := f.MustOrder(t, c)
 		var wg sync.WaitGroup
 		errs := make([]error, 4)
 		for i := range errs {
@@ -313,10 +313,10 @@ func TestPaySameOrderRace(t *testing.T) {
 				t.Fatalf("unexpected %v", err)
 			}
 		}
-		if wins != 1 || f.balance(t, c) != "678.00" {
-			t.Fatalf("%d wins, balance %s", wins, f.balance(t, c))
+		if wins != 1 || f.Balance(t, c) != "678.00" {
+			t.Fatalf("%d wins, balance %s", wins, f.Balance(t, c))
 		}
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -324,12 +324,12 @@ func TestExplain(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
 		ctx := context.Background()
-		c := f.mustCustomer(t, "300")
-		o := f.mustOrder(t, c)
-		good := f.mustCoupon(t, c, coupon.QuotaVoucher, "100", coupon.Limits{})
-		minimum := f.mustCoupon(t, c, coupon.QuotaVoucher, "100", coupon.Limits{MinOrder: amt("1000")})
-		service := f.mustCoupon(t, c, coupon.QuotaVoucher, "100", coupon.Limits{ServiceTypes: []string{"hws.service.type.ebs"}})
-		cash := f.mustCoupon(t, c, coupon.QuotaCash, "300", coupon.Limits{MaxOrderShare: 10})
+		c := f.MustCustomer(t, "300")
+		o := f.MustOrder(t, c)
+		good := f.MustCoupon(t, c, coupon.QuotaVoucher, "100", coupon.Limits{})
+		minimum := f.MustCoupon(t, c, coupon.QuotaVoucher, "100", coupon.Limits{MinOrder: amt("1000")})
+		service := f.MustCoupon(t, c, coupon.QuotaVoucher, "100", coupon.Limits{ServiceTypes: []string{"hws.service.type.ebs"}})
+		cash := f.MustCoupon(t, c, coupon.QuotaCash, "300", coupon.Limits{MaxOrderShare: 10})
 		ex, err := f.svc.Explain(ctx, c, payment.Request{OrderID: o.ID, UseCoupon: true, CouponIDs: []string{good, cash}})
 		if err != nil {
 			t.Fatal(err)
@@ -364,13 +364,13 @@ func TestExplain(t *testing.T) {
 		}
 		// Explain is read-only: nothing locked or spent.
 		var n int
-		f.db.SQL.QueryRow(`SELECT COUNT(*) FROM coupons WHERE lock_order_id <> ''`).Scan(&n)
-		if n != 0 || f.balance(t, c) != "300.00" || f.status(t, o.ID) != 6 {
+		f.DB.SQL.QueryRow(`SELECT COUNT(*) FROM coupons WHERE lock_order_id <> ''`).Scan(&n)
+		if n != 0 || f.Balance(t, c) != "300.00" || f.Status(t, o.ID) != 6 {
 			t.Fatal("explain changed something")
 		}
 		// Expired coupons explain themselves.
-		f.clock.Advance(400 * 24 * time.Hour)
-		f.exec(t, `UPDATE orders SET pending_payment_end_time = $1 WHERE id = $2`, f.clock.Now().Add(time.Hour), o.ID)
+		f.Clock.Advance(400 * 24 * time.Hour)
+		f.Exec(t, `UPDATE orders SET pending_payment_end_time = $1 WHERE id = $2`, f.Clock.Now().Add(time.Hour), o.ID)
 		ex, err = f.svc.Explain(ctx, c, payment.Request{OrderID: o.ID})
 		if err != nil {
 			t.Fatal(err)
@@ -387,15 +387,15 @@ func TestExplain(t *testing.T) {
 func TestCancelReleasesLocks(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
-		c := f.mustCustomer(t, "0")
-		o := f.mustOrder(t, c)
-		v := f.mustCoupon(t, c, coupon.QuotaVoucher, "10", coupon.Limits{})
-		f.exec(t, `UPDATE coupons SET lock_order_id = $1 WHERE id = $2`, o.ID, v)
-		if err := f.orders.Cancel(context.Background(), c, o.ID); err != nil {
+		c := f.MustCustomer(t, "0")
+		o := f.MustOrder(t, c)
+		v := f.MustCoupon(t, c, coupon.QuotaVoucher, "10", coupon.Limits{})
+		f.Exec(t, `UPDATE coupons SET lock_order_id = $1 WHERE id = $2`, o.ID, v)
+		if err := f.Orders.Cancel(context.Background(), c, o.ID); err != nil {
 			t.Fatal(err)
 		}
 		var lock string
-		f.db.SQL.QueryRow(`SELECT lock_order_id FROM coupons WHERE id = $1`, v).Scan(&lock)
+		f.DB.SQL.QueryRow(`SELECT lock_order_id FROM coupons WHERE id = $1`, v).Scan(&lock)
 		if lock != "" {
 			t.Fatalf("coupon still locked to %s", lock)
 		}
@@ -421,8 +421,8 @@ func TestPayInProgress(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
 		ctx := context.Background()
-		c := f.mustCustomer(t, "1000")
-		o := f.mustOrder(t, c)
+		c := f.MustCustomer(t, "1000")
+		o := f.MustOrder(t, c)
 		if d.Dialect == db.Postgres {
 			tx, err := d.SQL.BeginTx(ctx, nil)
 			if err != nil {
@@ -452,8 +452,8 @@ func TestExplainDiscount(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
 		ctx := context.Background()
-		c := f.mustCustomer(t, "0")
-		o := f.mustOrder(t, c)
+		c := f.MustCustomer(t, "0")
+		o := f.MustOrder(t, c)
 		id := f.mustReferralDiscount(t, c, "0.8765")
 		ex, err := f.svc.Explain(ctx, c, payment.Request{OrderID: o.ID})
 		if err != nil {
@@ -477,6 +477,6 @@ func TestExplainDiscount(t *testing.T) {
 		// No account: paying the discounted amount is refused.
 		_, err = f.svc.Pay(ctx, c, payment.Request{OrderID: o.ID, UseDiscount: true, DiscountIDs: []string{id}})
 		wantErr(t, err, payment.ErrInsufficient)
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }

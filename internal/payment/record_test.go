@@ -21,10 +21,10 @@ func TestPaymentRecordsSources(t *testing.T) {
 		ctx := context.Background()
 
 		t.Run("coupons and balance", func(t *testing.T) {
-			c := f.mustCustomer(t, "500")
-			o := f.mustOrder(t, c)
-			v := f.mustCoupon(t, c, coupon.QuotaVoucher, "100", coupon.Limits{})
-			cash := f.mustCoupon(t, c, coupon.QuotaCash, "50", coupon.Limits{})
+			c := f.MustCustomer(t, "500")
+			o := f.MustOrder(t, c)
+			v := f.MustCoupon(t, c, coupon.QuotaVoucher, "100", coupon.Limits{})
+			cash := f.MustCoupon(t, c, coupon.QuotaCash, "50", coupon.Limits{})
 			if _, err := f.svc.Pay(ctx, c, payment.Request{OrderID: o.ID, UseCoupon: true, CouponIDs: []string{v, cash}}); err != nil {
 				t.Fatal(err)
 			}
@@ -39,16 +39,16 @@ func TestPaymentRecordsSources(t *testing.T) {
 					t.Fatalf("source %s = %q, want %s (all %v)", k, got[k], w, got)
 				}
 			}
-			list, err := f.orders.OrderDiscounts(ctx, order.CustomerViewer(c), o.ID)
+			list, err := f.Orders.OrderDiscounts(ctx, order.CustomerViewer(c), o.ID)
 			if err != nil || len(list) != 0 {
 				t.Fatalf("discounts %v %v, want none", list, err)
 			}
 		})
 
 		t.Run("discount spread over two lines", func(t *testing.T) {
-			c := f.mustCustomer(t, "2000")
+			c := f.MustCustomer(t, "2000")
 			id := f.mustReferralDiscount(t, c, "0.89")
-			o, err := f.orders.Place(ctx, c, order.NewOrder{Items: []order.Item{
+			o, err := f.Orders.Place(ctx, c, order.NewOrder{Items: []order.Item{
 				{ServiceType: "hws.service.type.ec2", ResourceType: "hws.resource.type.vm", Spec: "s2.small.1.linux",
 					Region: "cn-north-1", PeriodType: order.PeriodYear, PeriodNum: 1, Quantity: 1},
 				{ServiceType: "hws.service.type.ec2", ResourceType: "hws.resource.type.vm", Spec: "s2.small.1.linux",
@@ -66,7 +66,7 @@ func TestPaymentRecordsSources(t *testing.T) {
 			if len(got) != 1 || got[payment.SourceCustomer+":"+c+":"] != ex.Due.String() {
 				t.Fatalf("sources %v, want the account paying %s", got, ex.Due)
 			}
-			list, err := f.orders.OrderDiscounts(ctx, order.CustomerViewer(c), o.ID)
+			list, err := f.Orders.OrderDiscounts(ctx, order.CustomerViewer(c), o.ID)
 			if err != nil || len(list) != 1 || list[0].ID != id || list[0].Value != "0.89" || list[0].Type != payment.DiscountPartner {
 				t.Fatalf("discounts %+v %v, want %s at 0.89", list, err, id)
 			}
@@ -86,14 +86,14 @@ func TestPaymentRecordsSources(t *testing.T) {
 				t.Fatalf("%d discounted lines summing to %d cents, want 2 summing to %s", n, sum, ex.Payable)
 			}
 		})
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
 // sources reads an order's payment rows as "source:id[:funded_by]" → amount.
 func (f *fixture) sources(tb testing.TB, orderID string) map[string]string {
 	tb.Helper()
-	rows, err := f.db.SQL.Query(`SELECT source, source_id, funded_by, amount FROM order_payments WHERE order_id = $1`, orderID)
+	rows, err := f.DB.SQL.Query(`SELECT source, source_id, funded_by, amount FROM order_payments WHERE order_id = $1`, orderID)
 	if err != nil {
 		tb.Fatal(err)
 	}

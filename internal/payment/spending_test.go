@@ -23,19 +23,19 @@ func TestHasCashSpending(t *testing.T) {
 			}
 			return ok
 		}
-		a, b := f.mustCustomer(t, "1000"), f.mustCustomer(t, "1000")
+		a, b := f.MustCustomer(t, "1000"), f.MustCustomer(t, "1000")
 		if spent(a) || spent(b) {
 			t.Fatal("spending before any order")
 		}
-		o := f.mustOrder(t, a)
-		v := f.mustCoupon(t, a, coupon.QuotaVoucher, "400", coupon.Limits{})
+		o := f.MustOrder(t, a)
+		v := f.MustCoupon(t, a, coupon.QuotaVoucher, "400", coupon.Limits{})
 		if _, err := f.svc.Pay(ctx, a, payment.Request{OrderID: o.ID, UseCoupon: true, CouponIDs: []string{v}}); err != nil {
 			t.Fatal(err)
 		}
 		if spent(a) {
 			t.Fatal("an order paid by a voucher alone counted as cash spending")
 		}
-		o = f.mustOrder(t, a)
+		o = f.MustOrder(t, a)
 		if _, err := f.svc.Pay(ctx, a, payment.Request{OrderID: o.ID}); err != nil {
 			t.Fatal(err)
 		}

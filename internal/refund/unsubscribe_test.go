@@ -21,8 +21,8 @@ func TestUnsubscribeRefusals(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
 		ctx := context.Background()
-		c := f.mustCustomer(t, "1000")
-		other := f.mustCustomer(t, "1000")
+		c := f.MustCustomer(t, "1000")
+		other := f.MustCustomer(t, "1000")
 		_, mine := f.mustPaid(t, c)
 		_, gone := f.mustPaid(t, c)
 		f.unsubscribe(t, c, gone.ID)
@@ -79,8 +79,8 @@ func TestUnsubscribeRefusals(t *testing.T) {
 			}
 		})
 		t.Run("Expired", func(t *testing.T) {
-			f.w.Clock.Advance(366 * 24 * 3600 * 1e9)
-			defer f.w.Clock.Set(f.w.Clock.Now().Add(-366 * 24 * 3600 * 1e9))
+			f.Clock.Advance(366 * 24 * 3600 * 1e9)
+			defer f.Clock.Set(f.Clock.Now().Add(-366 * 24 * 3600 * 1e9))
 			res, err := f.svc.Unsubscribe(ctx, other, req(theirs.ID))
 			wantErr(t, err, nil)
 			if len(res.Failures) != 1 || !isErr(res.Failures[0].Err, refund.ErrResourceExpired) {
@@ -90,8 +90,8 @@ func TestUnsubscribeRefusals(t *testing.T) {
 			wantErr(t, err, refund.ErrResourceExpired)
 		})
 		t.Run("ErrFrozen", func(t *testing.T) {
-			f.w.Exec(t, "UPDATE customers SET frozen = 1 WHERE id = $1", other)
-			defer f.w.Exec(t, "UPDATE customers SET frozen = 0 WHERE id = $1", other)
+			f.Exec(t, "UPDATE customers SET frozen = 1 WHERE id = $1", other)
+			defer f.Exec(t, "UPDATE customers SET frozen = 0 WHERE id = $1", other)
 			_, err := f.svc.Unsubscribe(ctx, other, req(theirs.ID))
 			wantErr(t, err, refund.ErrFrozen)
 		})
@@ -99,7 +99,7 @@ func TestUnsubscribeRefusals(t *testing.T) {
 			_, err := f.svc.Preview(ctx, c, []string{theirs.ID})
 			wantErr(t, err, refund.ErrResourceNotFound)
 		})
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -110,7 +110,7 @@ func TestUnsubscribeRace(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
 		ctx := context.Background()
-		c := f.mustCustomer(t, "500")
+		c := f.MustCustomer(t, "500")
 		_, r := f.mustPaid(t, c)
 		const n = 8
 		var wg sync.WaitGroup
@@ -142,15 +142,15 @@ func TestUnsubscribeRace(t *testing.T) {
 		if got := f.balance(t, funds.KindCustomer, c); got != "500.00" {
 			t.Fatalf("balance %s, want 500.00 (refunded once)", got)
 		}
-		if k := f.count(t, "SELECT COUNT(*) FROM order_refunds WHERE base_order_id = $1", r.OrderID); k != 1 {
+		if k := f.Count(t, "SELECT COUNT(*) FROM order_refunds WHERE base_order_id = $1", r.OrderID); k != 1 {
 			t.Fatalf("%d refunds", k)
 		}
 
 		// Two resources of one order unsubscribed at once: each its share,
 		// together the whole payment, never more.
-		c2 := f.mustCustomer(t, "1000")
-		o := f.mustOrder(t, c2, vm(1), vm(2))
-		if _, err := f.pay.Pay(ctx, c2, payment.Request{OrderID: o.ID}); err != nil {
+		c2 := f.MustCustomer(t, "1000")
+		o := f.MustOrder(t, c2, vm(1), vm(2))
+		if _, err := f.Payments.Pay(ctx, c2, payment.Request{OrderID: o.ID}); err != nil {
 			t.Fatal(err)
 		}
 		list, _, err := f.svc.Resources(ctx, c2, refund.Filter{OrderID: o.ID})
@@ -176,10 +176,10 @@ func TestUnsubscribeRace(t *testing.T) {
 		if got := f.balance(t, funds.KindCustomer, c2); got != "1000.00" {
 			t.Fatalf("balance %s, want 1000.00", got)
 		}
-		if k := f.count(t, "SELECT COUNT(*) FROM order_payments WHERE order_id = $1 AND refunded = amount", o.ID); k != 1 {
+		if k := f.Count(t, "SELECT COUNT(*) FROM order_payments WHERE order_id = $1 AND refunded = amount", o.ID); k != 1 {
 			t.Fatal("payment not exactly refunded")
 		}
-		f.mustVerify(t)
+		f.MustVerify(t)
 	})
 }
 
@@ -189,11 +189,11 @@ func TestRefundDetailsVisibility(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		f := mustFixture(t, d)
 		ctx := context.Background()
-		c := f.mustCustomer(t, "500")
+		c := f.MustCustomer(t, "500")
 		_, r := f.mustPaid(t, c)
 		uid := f.unsubscribe(t, c, r.ID)
-		sp, sp2 := order.PartnerViewer(f.w.SP.Main), order.PartnerViewer(f.w.SP2.Main)
-		other := f.w.AssociatedCustomers(t, f.w.SP2.Partner.ID, 1, customer.Reseller)[0]
+		sp, sp2 := order.PartnerViewer(f.SP.Main), order.PartnerViewer(f.SP2.Main)
+		other := f.AssociatedCustomers(t, f.SP2.Partner.ID, 1, customer.Reseller)[0]
 
 		det, err := f.svc.RefundDetails(ctx, sp, uid, c, "")
 		wantErr(t, err, nil)
@@ -211,13 +211,13 @@ func TestRefundDetailsVisibility(t *testing.T) {
 		_, err = f.svc.RefundDetails(ctx, order.PartnerViewer(identity.Actor{PartnerID: f.spID, Kind: identity.ActorMember}), uid, c, "")
 		wantErr(t, err, identity.ErrForbidden)
 		// Resources: the partner lists its customer's; another partner none.
-		if list, n, err := f.svc.PartnerResources(ctx, f.w.SP.Main, c, refund.Filter{}); err != nil || n != 1 || list[0].ID != r.ID {
+		if list, n, err := f.svc.PartnerResources(ctx, f.SP.Main, c, refund.Filter{}); err != nil || n != 1 || list[0].ID != r.ID {
 			t.Fatalf("partner's resources: %d %v", n, err)
 		}
-		if _, n, err := f.svc.PartnerResources(ctx, f.w.SP2.Main, c, refund.Filter{}); err != nil || n != 0 {
+		if _, n, err := f.svc.PartnerResources(ctx, f.SP2.Main, c, refund.Filter{}); err != nil || n != 0 {
 			t.Fatalf("another partner sees %d resources (%v)", n, err)
 		}
-		_, _, err = f.svc.PartnerResources(ctx, f.w.SP.Main, "", refund.Filter{})
+		_, _, err = f.svc.PartnerResources(ctx, f.SP.Main, "", refund.Filter{})
 		wantCode(t, err, "CBC.0100")
 		_, _, err = f.svc.PartnerResources(ctx, identity.Actor{PartnerID: f.spID, Kind: identity.ActorMember}, c, refund.Filter{})
 		wantErr(t, err, identity.ErrForbidden)

@@ -132,3 +132,13 @@ func (w *World) Exec(tb testing.TB, query string, args ...any) {
 		tb.Fatalf("%s: %v", query, err)
 	}
 }
+
+// Count runs a one-integer query and fails the test on an error.
+func (w *World) Count(tb testing.TB, query string, args ...any) int {
+	tb.Helper()
+	var n int
+	if err := w.DB.SQL.QueryRow(query, args...).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}

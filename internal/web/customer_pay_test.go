@@ -10,9 +10,38 @@ import (
 
 	"partnercenter/internal/coupon"
 	"partnercenter/internal/funds"
+	"partnercenter/internal/identity"
 	"partnercenter/internal/platform/i18n"
 	"partnercenter/internal/platform/money"
 )
+
+// mustAllocate has the operator admin put 1000.00 into partner sp's
+// account and sp allocate amount of it to the customer.
+func (s *site) mustAllocate(tb testing.TB, admin identity.Actor, customerID, amount string) {
+	tb.Helper()
+	ctx := context.Background()
+	if _, err := s.app.Funds.TopUp(ctx, admin, s.partnerID(tb, "sp"), money.MustParse("1000"), "test"); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := s.app.Funds.AllocateToCustomer(ctx, s.partnerActor(tb, "sp"), funds.Transfer{TargetID: customerID,
+		Amount: money.MustParse(amount)}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// mustLedgersClean fails the test when the coupon or funds ledger does not
+// balance.
+func (s *site) mustLedgersClean(t *testing.T) {
+	t.Helper()
+	cr, err := s.app.Coupons.VerifyLedger(t.Context())
+	if err != nil || len(cr.Problems) > 0 {
+		t.Fatal(err, cr.Problems)
+	}
+	fr, err := s.app.Funds.VerifyLedger(t.Context())
+	if err != nil || len(fr.Problems) > 0 {
+		t.Fatal(err, fr.Problems)
+	}
+}
 
 func TestCustomerPay(t *testing.T) {
 	s := mustSite(t)
@@ -32,12 +61,7 @@ func TestCustomerPay(t *testing.T) {
 	voucher := s.mustIssueCoupon(t, sp, grant(coupon.QuotaVoucher, coupon.Limits{}).ID, "50", me.ID)
 	cash := s.mustIssueCoupon(t, sp, grant(coupon.QuotaCash, coupon.Limits{MaxOrderShare: 30}).ID, "20", me.ID)
 	ebs := s.mustIssueCoupon(t, sp, grant(coupon.QuotaVoucher, coupon.Limits{ServiceTypes: []string{"hws.service.type.ebs"}}).ID, "10", me.ID)
-	if _, err := s.app.Funds.TopUp(ctx, admin, s.partnerID(t, "sp"), money.MustParse("1000"), "test"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.app.Funds.AllocateToCustomer(ctx, sp, funds.Transfer{TargetID: me.ID, Amount: money.MustParse("200")}); err != nil {
-		t.Fatal(err)
-	}
+	s.mustAllocate(t, admin, me.ID, "200")
 	b := s.browser(t)
 	b.mustCustomerSignIn(me.DomainName, customerPassword)
 	first := mustPlaceOrder(t, b, vmForm)  // 193.20
@@ -99,14 +123,5 @@ func TestCustomerPay(t *testing.T) {
 		resp, body = b.post(page, url.Values{"csrf_token": {csrf(t, body)}})
 		mustStatus(t, resp, body, http.StatusBadRequest, `id="pay-balance">¥76.80`)
 	})
-	t.Run("LedgersClean", func(t *testing.T) {
-		cr, err := s.app.Coupons.VerifyLedger(ctx)
-		if err != nil || len(cr.Problems) > 0 {
-			t.Fatal(err, cr.Problems)
-		}
-		fr, err := s.app.Funds.VerifyLedger(ctx)
-		if err != nil || len(fr.Problems) > 0 {
-			t.Fatal(err, fr.Problems)
-		}
-	})
+	t.Run("LedgersClean", s.mustLedgersClean)
 }

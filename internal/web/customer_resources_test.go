@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"partnercenter/internal/funds"
 	"partnercenter/internal/payment"
 	"partnercenter/internal/platform/i18n"
 	"partnercenter/internal/platform/money"
@@ -24,13 +23,7 @@ func TestCustomerUnsubscribe(t *testing.T) {
 	ctx := context.Background()
 	me := s.mustCustomer(t, "sp", "unsub-cust")
 	other := s.mustCustomer(t, "sp", "unsub-other")
-	admin, sp := s.quotaAdmin(t), s.partnerActor(t, "sp")
-	if _, err := s.app.Funds.TopUp(ctx, admin, s.partnerID(t, "sp"), money.MustParse("1000"), "test"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.app.Funds.AllocateToCustomer(ctx, sp, funds.Transfer{TargetID: me.ID, Amount: money.MustParse("500")}); err != nil {
-		t.Fatal(err)
-	}
+	s.mustAllocate(t, s.quotaAdmin(t), me.ID, "500")
 	b := s.browser(t)
 	b.mustCustomerSignIn(me.DomainName, customerPassword)
 	orderID := mustPlaceOrder(t, b, vmForm) // 193.20
@@ -124,14 +117,5 @@ func TestCustomerUnsubscribe(t *testing.T) {
 		resp, body := ob.get(refundPage)
 		mustStatus(t, resp, body, http.StatusNotFound)
 	})
-	t.Run("LedgersClean", func(t *testing.T) {
-		cr, err := s.app.Coupons.VerifyLedger(ctx)
-		if err != nil || len(cr.Problems) > 0 {
-			t.Fatal(err, cr.Problems)
-		}
-		fr, err := s.app.Funds.VerifyLedger(ctx)
-		if err != nil || len(fr.Problems) > 0 {
-			t.Fatal(err, fr.Problems)
-		}
-	})
+	t.Run("LedgersClean", s.mustLedgersClean)
 }
