@@ -215,11 +215,11 @@ func (s *Service) PayAsPartner(ctx context.Context, actor identity.Actor, req Re
 		if c.agentPay != AgentPending {
 			return ErrNotAwaiting
 		}
-		partnerID, err := currentPartner(ctx, tx, c.customerID)
+		held, ok, err := customer.HoldAssociation(ctx, s.DB, tx, c.customerID)
 		if err != nil {
 			return err
 		}
-		if partnerID != actor.PartnerID {
+		if !ok || held.PartnerID != actor.PartnerID {
 			return ErrNotAssociated
 		}
 		if ex, err = s.settle(ctx, tx, req, payer{kind: funds.KindPartner, id: actor.PartnerID, name: actor.Name}, now); err != nil {
