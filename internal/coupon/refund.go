@@ -73,27 +73,33 @@ func (s *Service) RefundTx(ctx context.Context, tx *sql.Tx, couponID, orderID st
 		return false, errParam("order_id")
 	}
 	now := s.Clock.Now()
-	var status CouponStatus
-	var balance, used, version int64
-	var until time.Time
+	// Whose coupon it is never changes. The association is held first —
+	// in a disassociation's lock order, association then coupons — until
+	// the refund commits: a disassociation completing at the same time then
+	// reclaims the coupon the refund made usable again.
 	var customerID, partnerID string
-	err := tx.QueryRowContext(ctx, `SELECT status, balance, used, version, expires_at, customer_id, partner_id
-		FROM coupons WHERE id = $1`+s.DB.ForUpdate(), couponID).Scan(&status, &balance, &used, &version, &until,
-		&customerID, &partnerID)
+	err := tx.QueryRowContext(ctx, `SELECT customer_id, partner_id FROM coupons WHERE id = $1`, couponID).
+		Scan(&customerID, &partnerID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
+	if err != nil {
+		return false, fmt.Errorf("coupon %s: %w", couponID, err)
+	}
+	a, ok, err := customer.HoldAssociation(ctx, s.DB, tx, customerID)
+	if err != nil || !ok || a.PartnerID != partnerID || a.Type != customer.Reseller {
+		return false, err
+	}
+	var status CouponStatus
+	var balance, used, version int64
+	var until time.Time
+	err = tx.QueryRowContext(ctx, `SELECT status, balance, used, version, expires_at FROM coupons WHERE id = $1`+
+		s.DB.ForUpdate(), couponID).Scan(&status, &balance, &used, &version, &until)
 	if err != nil {
 		return false, fmt.Errorf("lock coupon %s: %w", couponID, err)
 	}
 	if !refundable(status, until, now) {
 		return false, nil
-	}
-	// Held until the refund commits: a disassociation completing at the
-	// same time then reclaims the coupon the refund made usable again.
-	a, ok, err := customer.HoldAssociation(ctx, s.DB, tx, customerID)
-	if err != nil || !ok || a.PartnerID != partnerID || a.Type != customer.Reseller {
-		return false, err
 	}
 	cents := amount.Cents()
 	if cents > used {

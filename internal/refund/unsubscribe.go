@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -285,30 +286,25 @@ func (s *Service) Unsubscribe(ctx context.Context, customerID string, req Reques
 			groups[c.OrderID] = append(groups[c.OrderID], c)
 		}
 		slices.Sort(orderIDs)
-		plans := make([]orderPlan, 0, len(orderIDs))
-		var accounts []funds.AccountRef
+		var moves []move
 		for _, oid := range orderIDs {
 			p, err := s.plan(ctx, tx, customerID, oid, groups[oid], now, true)
 			if err != nil {
 				return err
 			}
-			plans = append(plans, p)
-			for _, rf := range p.refunds {
-				if rf.Destination == DestCustomer || rf.Destination == DestPartner {
-					accounts = append(accounts, funds.AccountRef{Kind: rf.Destination, OwnerID: rf.DestinationID})
-				}
-			}
-		}
-		// The accounts the refunds go to, locked in one order first.
-		if err := s.Funds.LockTx(ctx, tx, accounts...); err != nil {
-			return err
-		}
-		for _, p := range plans {
 			uid, err := s.apply(ctx, tx, customerID, p, req, now)
 			if err != nil {
 				return err
 			}
 			res.OrderIDs = append(res.OrderIDs, uid)
+			for _, rf := range p.refunds {
+				if !rf.Amount.IsZero() {
+					moves = append(moves, move{Refund: rf, orderID: uid})
+				}
+			}
+		}
+		if err := s.moveMoney(ctx, tx, customerID, moves, now); err != nil {
+			return err
 		}
 		return nil
 	})
@@ -504,6 +500,94 @@ func (s *Service) association(ctx context.Context, q db.Querier, customerID stri
 	return a, err == nil, err
 }
 
+// move is one refund to make, for unsubscribe order orderID.
+type move struct {
+	Refund
+	orderID string
+}
+
+// moveRank orders the refunds' locks like a payment's: coupons, then
+// cards, then accounts (in account-id order, locked up front), so that an
+// unsubscription and a payment never wait for each other in a cycle.
+func moveRank(dest string) int {
+	switch dest {
+	case DestCash:
+		return 0
+	case DestCard:
+		return 1
+	}
+	return 2
+}
+
+// moveMoney makes the refunds of an unsubscription inside tx, in lock
+// order: each payment row marked refunded, the money moved to its
+// destination, and an order_refunds row written.
+func (s *Service) moveMoney(ctx context.Context, tx *sql.Tx, customerID string, moves []move, now time.Time) error {
+	slices.SortStableFunc(moves, func(a, b move) int {
+		if r := moveRank(a.Destination) - moveRank(b.Destination); r != 0 {
+			return r
+		}
+		return strings.Compare(a.DestinationID, b.DestinationID)
+	})
+	partnerID, err := s.currentPartner(ctx, tx, customerID)
+	if err != nil {
+		return err
+	}
+	var accounts []funds.AccountRef
+	for _, m := range moves {
+		if m.Destination == DestCustomer || m.Destination == DestPartner {
+			accounts = append(accounts, funds.AccountRef{Kind: m.Destination, OwnerID: m.DestinationID})
+		}
+	}
+	locked := false
+	for _, rf := range moves {
+		uid := rf.orderID
+		memo := "unsubscribe order " + uid
+		if moveRank(rf.Destination) == 2 && !locked {
+			if err := s.Funds.LockTx(ctx, tx, accounts...); err != nil {
+				return err
+			}
+			locked = true
+		}
+		cents := rf.Amount.Cents()
+		res, err := tx.ExecContext(ctx, `UPDATE order_payments SET refunded = refunded + $1 WHERE id = $2
+			AND refunded + $1 <= amount`, cents, rf.PaymentID)
+		if err != nil {
+			return fmt.Errorf("mark refunded: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("refund of payment %s exceeds what it paid", rf.PaymentID)
+		}
+		switch rf.Destination {
+		case DestPartner:
+			err = s.Funds.CreditTx(ctx, tx, funds.Movement{Kind: funds.KindPartner, OwnerID: rf.DestinationID,
+				Amount: rf.Amount, Reason: memo}, rf.DestinationID)
+		case DestCustomer:
+			err = s.Funds.CreditTx(ctx, tx, funds.Movement{Kind: funds.KindCustomer, OwnerID: rf.DestinationID,
+				Amount: rf.Amount, Reason: memo}, partnerID)
+		case DestCard:
+			err = s.Cards.RefundTx(ctx, tx, rf.DestinationID, uid, rf.Amount)
+		case DestCash:
+			var ok bool
+			ok, err = s.Coupons.RefundTx(ctx, tx, rf.DestinationID, uid, rf.Amount)
+			if err == nil && !ok {
+				err = fmt.Errorf("cash coupon %s lapsed while refunding", rf.DestinationID)
+			}
+		default:
+			err = fmt.Errorf("refund to %q", rf.Destination)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO order_refunds (id, order_id, base_order_id, customer_id, payment_id,
+			destination, destination_id, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			ids.New(), uid, rf.BaseOrderID, customerID, rf.PaymentID, rf.Destination, rf.DestinationID, cents, now); err != nil {
+			return fmt.Errorf("record refund: %w", err)
+		}
+	}
+	return nil
+}
+
 // currentPartner is the customer's partner now ("" when none).
 func (s *Service) currentPartner(ctx context.Context, q db.Querier, customerID string) (string, error) {
 	a, _, err := s.association(ctx, q, customerID, true)
@@ -545,47 +629,6 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, customerID string, p or
 		if n, _ := res.RowsAffected(); n != 1 {
 			// The row was locked and checked active in this transaction.
 			return "", fmt.Errorf("unsubscribe resource %s: no longer active", r.ID)
-		}
-	}
-	memo := "unsubscribe order " + uid
-	for _, rf := range p.refunds {
-		if rf.Amount.IsZero() {
-			continue
-		}
-		cents := rf.Amount.Cents()
-		res, err := tx.ExecContext(ctx, `UPDATE order_payments SET refunded = refunded + $1 WHERE id = $2
-			AND refunded + $1 <= amount`, cents, rf.PaymentID)
-		if err != nil {
-			return "", fmt.Errorf("mark refunded: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return "", fmt.Errorf("refund of payment %s exceeds what it paid", rf.PaymentID)
-		}
-		switch rf.Destination {
-		case DestPartner:
-			err = s.Funds.CreditTx(ctx, tx, funds.Movement{Kind: funds.KindPartner, OwnerID: rf.DestinationID,
-				Amount: rf.Amount, Reason: memo}, rf.DestinationID)
-		case DestCustomer:
-			err = s.Funds.CreditTx(ctx, tx, funds.Movement{Kind: funds.KindCustomer, OwnerID: rf.DestinationID,
-				Amount: rf.Amount, Reason: memo}, partnerID)
-		case DestCard:
-			err = s.Cards.RefundTx(ctx, tx, rf.DestinationID, uid, rf.Amount)
-		case DestCash:
-			var ok bool
-			ok, err = s.Coupons.RefundTx(ctx, tx, rf.DestinationID, uid, rf.Amount)
-			if err == nil && !ok {
-				err = fmt.Errorf("cash coupon %s lapsed while refunding", rf.DestinationID)
-			}
-		default:
-			err = fmt.Errorf("refund to %q", rf.Destination)
-		}
-		if err != nil {
-			return "", err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO order_refunds (id, order_id, base_order_id, customer_id, payment_id,
-			destination, destination_id, amount, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			ids.New(), uid, p.base.id, customerID, rf.PaymentID, rf.Destination, rf.DestinationID, cents, now); err != nil {
-			return "", fmt.Errorf("record refund: %w", err)
 		}
 	}
 	return uid, nil
