@@ -210,12 +210,29 @@ func (s *Service) Details(ctx context.Context, v Viewer, id, indirectID string, 
 		return Order{}, nil, 0, fmt.Errorf("count order lines: %w", err)
 	}
 	offset, limit = page(offset, limit)
-	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT id, order_id, service_type_code, resource_type_code, resource_spec_code,
-		region_code, product_id, period_type, period_num, subscription_num, resource_size, size_measure_id, official_amount,
-		amount_after_discount, effective_time, expire_time FROM order_line_items WHERE order_id = $1 ORDER BY seq
-		LIMIT $2 OFFSET $3`, o.ID, limit, offset)
+	lines, err := readLines(ctx, s.DB.SQL, " LIMIT $2 OFFSET $3", o.ID, limit, offset)
 	if err != nil {
-		return Order{}, nil, 0, fmt.Errorf("list order lines: %w", err)
+		return Order{}, nil, 0, err
+	}
+	return o, lines, total, nil
+}
+
+// Lines reads all line items of order orderID, in order, on q — the
+// caller's transaction, when a payment or a refund works on them. The
+// caller has checked the order is its to read.
+func Lines(ctx context.Context, q db.Querier, orderID string) ([]LineItem, error) {
+	return readLines(ctx, q, "", orderID)
+}
+
+// readLines reads an order's line items in order; suffix (with its args
+// after the order id) limits them.
+func readLines(ctx context.Context, q db.Querier, suffix, orderID string, args ...any) ([]LineItem, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, order_id, service_type_code, resource_type_code, resource_spec_code,
+		region_code, product_id, period_type, period_num, subscription_num, resource_size, size_measure_id, official_amount,
+		amount_after_discount, effective_time, expire_time FROM order_line_items WHERE order_id = $1 ORDER BY seq`+suffix,
+		append([]any{orderID}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("list order lines: %w", err)
 	}
 	defer rows.Close()
 	lines := []LineItem{}
@@ -225,11 +242,11 @@ func (s *Service) Details(ctx context.Context, v Viewer, id, indirectID string, 
 		var eff, exp sql.NullTime
 		if err := rows.Scan(&l.ID, &l.OrderID, &l.ServiceTypeCode, &l.ResourceTypeCode, &l.SpecCode, &l.Region, &l.ProductID,
 			&l.PeriodType, &l.PeriodNum, &l.Quantity, &l.ResourceSize, &l.SizeMeasureID, &official, &after, &eff, &exp); err != nil {
-			return Order{}, nil, 0, err
+			return nil, err
 		}
 		l.OfficialAmount, l.AmountAfterDiscount = money.FromCents(official), money.FromCents(after)
 		l.EffectiveTime, l.ExpireTime = optTime(eff), optTime(exp)
 		lines = append(lines, l)
 	}
-	return o, lines, total, rows.Err()
+	return lines, rows.Err()
 }

@@ -215,14 +215,14 @@ func (s *Service) PayAsPartner(ctx context.Context, actor identity.Actor, req Re
 		if c.agentPay != AgentPending {
 			return ErrNotAwaiting
 		}
-		held, ok, err := customer.HoldAssociation(ctx, s.DB, tx, c.customerID)
+		held, ok, err := customer.HoldAssociation(ctx, s.DB, tx, c.order.CustomerID)
 		if err != nil {
 			return err
 		}
 		if !ok || held.PartnerID != actor.PartnerID {
 			return ErrNotAssociated
 		}
-		if ex, err = s.settle(ctx, tx, req, payer{kind: funds.KindPartner, id: actor.PartnerID, name: actor.Name}, now); err != nil {
+		if ex, err = s.settle(ctx, tx, req, c, payer{kind: funds.KindPartner, id: actor.PartnerID, name: actor.Name}, now); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE orders SET agent_pay = 2, agent_decided_at = $1, agent_decided_by = $2

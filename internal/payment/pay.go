@@ -147,7 +147,7 @@ func (s *Service) Pay(ctx context.Context, customerID string, req Request) (Expl
 		if c.agentPay == AgentPending {
 			return ErrAwaitingPartner
 		}
-		ex, err = s.settle(ctx, tx, req, payer{kind: funds.KindCustomer, id: customerID}, now)
+		ex, err = s.settle(ctx, tx, req, c, payer{kind: funds.KindCustomer, id: customerID}, now)
 		return err
 	})
 	if err != nil {
@@ -158,9 +158,13 @@ func (s *Service) Pay(ctx context.Context, customerID string, req Request) (Expl
 
 // claimed is an order claimed for payment.
 type claimed struct {
-	customerID string
-	agentPay   int
-	payingID   string
+	order    order.Order
+	agentPay int
+	payingID string
+	// resellerOf is the partner whose reseller-model customer the orderer
+	// is now ("" when none): the balance it pays with is that partner's
+	// allocations.
+	resellerOf string
 }
 
 // claim locks a pending order for payment inside tx (PostgreSQL: NOWAIT,
@@ -170,15 +174,20 @@ type claimed struct {
 // ErrDeadlinePassed, ErrFrozen.
 func (s *Service) claim(ctx context.Context, tx *sql.Tx, orderID, scope, scopeArg string, now time.Time) (claimed, error) {
 	var c claimed
-	var status, frozen int
+	var status, typ, frozen int
+	var official int64
 	var deadline sql.NullTime
+	var resellerOf sql.NullString
 	lock := ""
 	if s.DB.Dialect == db.Postgres {
 		lock = " FOR UPDATE OF o NOWAIT"
 	}
-	err := tx.QueryRowContext(ctx, `SELECT o.customer_id, o.status, o.pending_payment_end_time, o.agent_pay, o.paying_partner_id, c.frozen
-		FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = $1 AND `+scope+lock,
-		orderID, scopeArg).Scan(&c.customerID, &status, &deadline, &c.agentPay, &c.payingID, &frozen)
+	err := tx.QueryRowContext(ctx, `SELECT o.id, o.customer_id, o.status, o.order_type, o.official_amount, o.user_name,
+		o.pending_payment_end_time, o.agent_pay, o.paying_partner_id, c.frozen, a.partner_id
+		FROM orders o JOIN customers c ON c.id = o.customer_id
+		LEFT JOIN customer_associations a ON a.customer_id = o.customer_id AND a.ended_at IS NULL AND a.type = 2
+		WHERE o.id = $1 AND `+scope+lock, orderID, scopeArg).Scan(&c.order.ID, &c.order.CustomerID, &status, &typ, &official,
+		&c.order.UserName, &deadline, &c.agentPay, &c.payingID, &frozen, &resellerOf)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, order.ErrNotFound
 	}
@@ -188,6 +197,8 @@ func (s *Service) claim(ctx context.Context, tx *sql.Tx, orderID, scope, scopeAr
 		}
 		return c, fmt.Errorf("claim order: %w", err)
 	}
+	c.order.Status, c.order.Type, c.order.OfficialAmount = order.Status(status), order.Type(typ), money.FromCents(official)
+	c.resellerOf = resellerOf.String
 	switch {
 	case order.Status(status) != order.StatusPendingPayment:
 		return c, ErrNotPayable
@@ -214,10 +225,10 @@ type payer struct {
 // in order_payments, the lines' discounted amounts set, the order
 // completed (status 5, payment_time) and the paid hook told. Coupons are
 // the customer's: only a customer payer may choose them.
-func (s *Service) settle(ctx context.Context, tx *sql.Tx, req Request, p payer, now time.Time) (Explanation, error) {
-	in := input{req: req, now: now}
+func (s *Service) settle(ctx context.Context, tx *sql.Tx, req Request, c claimed, p payer, now time.Time) (Explanation, error) {
+	in := input{req: req, now: now, order: c.order}
 	var err error
-	if in.order, in.lines, err = s.loadOrder(ctx, tx, req.OrderID); err != nil {
+	if in.lines, err = order.Lines(ctx, tx, req.OrderID); err != nil {
 		return Explanation{}, err
 	}
 	customerID := in.order.CustomerID
@@ -301,9 +312,7 @@ func (s *Service) settle(ctx context.Context, tx *sql.Tx, req Request, p payer, 
 		}
 		fundedBy := ""
 		if p.kind == funds.KindCustomer {
-			if fundedBy, err = resellerPartner(ctx, tx, customerID); err != nil {
-				return Explanation{}, err
-			}
+			fundedBy = c.resellerOf
 		}
 		if err := rec.source(ctx, p.kind, p.id, fundedBy, ex.Due); err != nil {
 			return Explanation{}, err
@@ -322,39 +331,11 @@ func (s *Service) settle(ctx context.Context, tx *sql.Tx, req Request, p payer, 
 		return Explanation{}, ErrNotPayable
 	}
 	if s.onPaid != nil {
-		if err := s.onPaid.OrderPaid(ctx, tx, req.OrderID, now); err != nil {
+		if err := s.onPaid.OrderPaid(ctx, tx, in.order, in.lines, now); err != nil {
 			return Explanation{}, err
 		}
 	}
 	return ex, nil
-}
-
-func (s *Service) loadOrder(ctx context.Context, tx *sql.Tx, id string) (order.Order, []order.LineItem, error) {
-	var o order.Order
-	var st, typ int
-	var official int64
-	if err := tx.QueryRowContext(ctx, `SELECT id, customer_id, status, order_type, official_amount, user_name
-		FROM orders WHERE id = $1`, id).Scan(&o.ID, &o.CustomerID, &st, &typ, &official, &o.UserName); err != nil {
-		return o, nil, fmt.Errorf("load order: %w", err)
-	}
-	o.Status, o.Type, o.OfficialAmount = order.Status(st), order.Type(typ), money.FromCents(official)
-	rows, err := tx.QueryContext(ctx, `SELECT id, service_type_code, product_id, region_code, official_amount
-		FROM order_line_items WHERE order_id = $1 ORDER BY seq`, id)
-	if err != nil {
-		return o, nil, err
-	}
-	defer rows.Close()
-	var lines []order.LineItem
-	for rows.Next() {
-		var l order.LineItem
-		var c int64
-		if err := rows.Scan(&l.ID, &l.ServiceTypeCode, &l.ProductID, &l.Region, &c); err != nil {
-			return o, nil, err
-		}
-		l.OfficialAmount = money.FromCents(c)
-		lines = append(lines, l)
-	}
-	return o, lines, rows.Err()
 }
 
 // loadCoupon reads one of the customer's coupons inside tx.

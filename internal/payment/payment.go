@@ -158,10 +158,10 @@ type CardUse struct {
 }
 
 // PaidHook is told, inside the payment's transaction, that an order was
-// paid (the refund domain opens the order's resources). An error rolls
-// the payment back.
+// paid, with the order and its lines as the payment read them (the refund
+// domain opens the order's resources). An error rolls the payment back.
 type PaidHook interface {
-	OrderPaid(ctx context.Context, tx *sql.Tx, orderID string, at time.Time) error
+	OrderPaid(ctx context.Context, tx *sql.Tx, o order.Order, lines []order.LineItem, at time.Time) error
 }
 
 // Service pays orders.

@@ -3,7 +3,6 @@ package payment
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -80,17 +79,4 @@ func (r recorder) lines(ctx context.Context, lines []order.LineItem, payable mon
 		}
 	}
 	return nil
-}
-
-// resellerPartner is the partner whose reseller-model customer customerID
-// is now ("" when none): the balance it pays with is that partner's
-// allocations.
-func resellerPartner(ctx context.Context, tx *sql.Tx, customerID string) (string, error) {
-	var id string
-	err := tx.QueryRowContext(ctx, `SELECT partner_id FROM customer_associations
-		WHERE customer_id = $1 AND ended_at IS NULL AND type = 2`, customerID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	return id, err
 }

@@ -62,24 +62,14 @@ func (s *Service) RefundDetails(ctx context.Context, v order.Viewer, orderID, cu
 		FROM orders WHERE id = $1`, o.ID).Scan(&base, &d.ReasonType, &d.Reason); err != nil {
 		return Details{}, fmt.Errorf("load base order: %w", err)
 	}
-	rows, err := s.DB.SQL.QueryContext(ctx, `SELECT id, service_type_code, resource_type_code, region_code,
-		amount_after_discount FROM order_line_items WHERE order_id = $1 ORDER BY seq`, o.ID)
+	lines, err := order.Lines(ctx, s.DB.SQL, o.ID)
 	if err != nil {
-		return Details{}, fmt.Errorf("refund lines: %w", err)
-	}
-	for rows.Next() {
-		i := RefundInfo{CustomerID: o.CustomerID, BaseOrderID: base}
-		var c int64
-		if err := rows.Scan(&i.ID, &i.ServiceTypeCode, &i.ResourceTypeCode, &i.Region, &c); err != nil {
-			rows.Close()
-			return Details{}, err
-		}
-		i.Amount = money.FromCents(c)
-		d.Infos = append(d.Infos, i)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return Details{}, err
+	}
+	for _, l := range lines {
+		d.Infos = append(d.Infos, RefundInfo{ID: l.ID, CustomerID: o.CustomerID, BaseOrderID: base,
+			ServiceTypeCode: l.ServiceTypeCode, ResourceTypeCode: l.ResourceTypeCode, Region: l.Region,
+			Amount: l.AmountAfterDiscount})
 	}
 	rrows, err := s.DB.SQL.QueryContext(ctx, `SELECT r.base_order_id, r.payment_id, p.source, p.source_id, r.destination,
 		r.destination_id, r.amount FROM order_refunds r JOIN order_payments p ON p.id = r.payment_id

@@ -16,47 +16,22 @@ import (
 // or years) ends, with the line's quantity and size; the line's effective
 // and expiry times are set to the resource's. Other order types open
 // nothing. An error rolls the payment back.
-func (s *Service) OrderPaid(ctx context.Context, tx *sql.Tx, orderID string, at time.Time) error {
-	at = at.UTC()
-	var customerID string
-	var typ int
-	err := tx.QueryRowContext(ctx, `SELECT customer_id, order_type FROM orders WHERE id = $1`, orderID).Scan(&customerID, &typ)
-	if err != nil {
-		return fmt.Errorf("paid order %s: %w", orderID, err)
-	}
-	if order.Type(typ) != order.TypeNew {
+func (s *Service) OrderPaid(ctx context.Context, tx *sql.Tx, o order.Order, lines []order.LineItem, at time.Time) error {
+	if o.Type != order.TypeNew {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, service_type_code, resource_type_code, resource_spec_code, region_code,
-		period_type, period_num, subscription_num, resource_size FROM order_line_items WHERE order_id = $1 ORDER BY seq`, orderID)
-	if err != nil {
-		return fmt.Errorf("paid order lines: %w", err)
-	}
-	var lines []Resource
-	for rows.Next() {
-		var r Resource
-		if err := rows.Scan(&r.LineItemID, &r.ServiceTypeCode, &r.ResourceTypeCode, &r.SpecCode, &r.Region, &r.PeriodType,
-			&r.PeriodNum, &r.Quantity, &r.ResourceSize); err != nil {
-			rows.Close()
-			return err
-		}
-		lines = append(lines, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, r := range lines {
-		exp := periodEnd(at, r.PeriodType, r.PeriodNum)
+	at = at.UTC()
+	for _, l := range lines {
+		exp := periodEnd(at, l.PeriodType, l.PeriodNum)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO customer_resources (id, customer_id, order_id, line_item_id,
 			service_type_code, resource_type_code, resource_spec_code, region_code, quantity, resource_size, status,
 			effective_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-			ids.New(), customerID, orderID, r.LineItemID, r.ServiceTypeCode, r.ResourceTypeCode, r.SpecCode, r.Region,
-			r.Quantity, r.ResourceSize, StatusActive, at, exp); err != nil {
+			ids.New(), o.CustomerID, o.ID, l.ID, l.ServiceTypeCode, l.ResourceTypeCode, l.SpecCode, l.Region,
+			l.Quantity, l.ResourceSize, StatusActive, at, exp); err != nil {
 			return fmt.Errorf("open resource: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE order_line_items SET effective_time = $1, expire_time = $2 WHERE id = $3`,
-			at, exp, r.LineItemID); err != nil {
+			at, exp, l.ID); err != nil {
 			return fmt.Errorf("date order line: %w", err)
 		}
 	}
