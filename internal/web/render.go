@@ -37,6 +37,9 @@ var funcs = template.FuncMap{
 	"hasPrefix": strings.HasPrefix,
 	// has reports whether list holds s (a ticked checkbox).
 	"has": func(list []string, s string) bool { return slices.Contains(list, s) },
+	// fundsTarget names whom a funds transfer form moves money to or from
+	// ("customer" or "reseller", and its id), for the funds_transfer partial.
+	"fundsTarget": func(kind, id string) fundsTarget { return fundsTarget{Kind: kind, ID: id} },
 	// permLabel names a permission item in lang.
 	"permLabel": func(code string, lang i18n.Lang) string {
 		p, ok := identity.PermissionByCode(code)
@@ -104,6 +107,16 @@ type view struct {
 // (as declared in the route table), so pages show only the links and
 // buttons that lead somewhere.
 func (v view) May(method, pattern string) bool { return v.may != nil && v.may(method, pattern) }
+
+// With is the view with other data, for a partial that needs the page's
+// translations and CSRF token along with one row of its own.
+func (v view) With(data any) view {
+	v.Data = data
+	return v
+}
+
+// fundsTarget is the target of a funds transfer form.
+type fundsTarget struct{ Kind, ID string }
 
 // Field is the translated problem of form field name, or "".
 func (v view) Field(name string) string { return v.Fields[name] }
