@@ -56,7 +56,7 @@ func (s *Server) couponIssueForm(k couponKind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := mustActor(r)
 		q, err := s.ownQuota(r, a, k, r.URL.Query().Get("quota"))
-		if err == nil && q.Status != coupon.QuotaNormal {
+		if err == nil && !q.Issuable() {
 			err = coupon.ErrQuotaStatus
 		}
 		if err != nil {

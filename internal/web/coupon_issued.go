@@ -89,7 +89,7 @@ func (s *Server) couponShow(k couponKind) http.HandlerFunc {
 			return
 		}
 		data := couponShowData{Head: newCouponHead(a, k, "issued"), Coupon: c, Limits: s.limitsView(r, c.Limits), Usages: usages,
-			CanReclaim: c.Status == coupon.CouponUsable && s.may(a, "POST", k.Prefix()+"/reclaim")}
+			CanReclaim: c.Reclaimable() && s.may(a, "POST", k.Prefix()+"/reclaim")}
 		s.render(w, r, http.StatusOK, "coupon_show", view{Title: "couponconsole.show.title", Data: data})
 	}
 }
@@ -118,13 +118,7 @@ func (s *Server) couponReclaimConfirm(k couponKind) http.HandlerFunc {
 		data := couponReclaimData{Head: newCouponHead(a, k, "issued")}
 		notFound := 0
 		for _, id := range formIDs(r.URL.Query()["ids"]) {
-			c, _, err := s.Coupons.IssuedCoupon(r.Context(), a, id)
-			if err == nil && c.Type != k.CouponType {
-				err = coupon.ErrCouponNotFound
-			}
-			if err == nil && c.Status != coupon.CouponUsable {
-				err = coupon.ErrNotReclaimable
-			}
+			c, err := s.Coupons.ReclaimPreview(r.Context(), a, id, k.CouponType)
 			if err != nil {
 				if couponNotFound(err) {
 					notFound++

@@ -52,7 +52,7 @@ func (s *Server) couponQuotas(k couponKind) http.HandlerFunc {
 		list, total, err := s.Coupons.ListQuotas(r.Context(), a, f)
 		for _, qt := range list {
 			data.Rows = append(data.Rows, couponQuotaRow{Quota: qt, Limits: s.limitsView(r, qt.Limits),
-				Issuable: qt.Status == coupon.QuotaNormal})
+				Issuable: qt.Issuable()})
 		}
 		data.Total, data.Page = total, newPager(r, total, couponPageSize)
 		v := view{Title: k.Key("title"), Data: data}

@@ -228,14 +228,7 @@ func (s *Server) couponQuotaReclaimConfirm(k couponKind) http.HandlerFunc {
 		data := couponQuotaReclaimData{Head: newCouponHead(a, k, "reseller-quotas")}
 		notFound := 0
 		for _, id := range formIDs(r.URL.Query()["ids"]) {
-			q, err := s.Coupons.Quota(r.Context(), a, id)
-			if err == nil && (q.PartnerID == a.PartnerID || q.ParentQuotaID == "" || q.Type != k.QuotaType) {
-				// Only a reseller's quota carved from the distributor's.
-				err = coupon.ErrQuotaNotFound
-			}
-			if err == nil && q.Status != coupon.QuotaNormal {
-				err = coupon.ErrQuotaStatus
-			}
+			q, err := s.Coupons.ResellerQuotaReclaimPreview(r.Context(), a, id, k.QuotaType)
 			if err != nil {
 				if couponNotFound(err) {
 					notFound++
