@@ -3,7 +3,6 @@ package customer_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"sync/atomic"
@@ -14,13 +13,12 @@ import (
 
 	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
-	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
-	"partnercenter/internal/platform/dbtest"
 	"partnercenter/internal/platform/jobs"
 	"partnercenter/internal/platform/outbox"
 	"partnercenter/internal/platform/secretbox"
+	"partnercenter/internal/testworld"
 )
 
 // fixture is the customer service on a real database with a stopped clock
@@ -174,29 +172,6 @@ func (f *fixture) lastCode(tb testing.TB, receiver string) string {
 	return code
 }
 
-// wantErr checks that err is the application error want (by code and key).
-func wantErr(tb testing.TB, err error, want *apperr.Error) {
-	tb.Helper()
-	if want == nil {
-		if err != nil {
-			tb.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	if !errors.Is(err, want) {
-		tb.Fatalf("got error %v, want %s %s", err, want.Code, want.Key)
-	}
-}
-
-// wantParam checks that err is CBC.0100 naming field.
-func wantParam(tb testing.TB, err error, field string) {
-	tb.Helper()
-	e, ok := apperr.As(err)
-	if !ok || e.Code != "CBC.0100" || e.Args["field"] != field {
-		tb.Fatalf("got %v, want CBC.0100 naming %s", err, field)
-	}
-}
-
 // count runs a COUNT query.
 func (f *fixture) count(tb testing.TB, query string, args ...any) int {
 	tb.Helper()
@@ -221,8 +196,9 @@ var mobileSeq atomic.Int64
 
 func newMobile() string { return fmt.Sprintf("139%08d", mobileSeq.Add(1)) }
 
-// each runs fn on every database, migrated with River's tables too.
-func each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
-	t.Helper()
-	dbtest.Each(t, fn, jobs.Migrate)
-}
+// The shared assertions and database loop of testworld.
+var (
+	wantErr   = testworld.WantErr
+	wantParam = testworld.WantParam
+	each      = testworld.Each
+)

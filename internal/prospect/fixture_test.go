@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -16,15 +15,14 @@ import (
 
 	"partnercenter/internal/customer"
 	"partnercenter/internal/identity"
-	"partnercenter/internal/platform/apperr"
 	"partnercenter/internal/platform/clock"
 	"partnercenter/internal/platform/db"
-	"partnercenter/internal/platform/dbtest"
 	"partnercenter/internal/platform/ids"
 	"partnercenter/internal/platform/jobs"
 	"partnercenter/internal/platform/outbox"
 	"partnercenter/internal/platform/secretbox"
 	"partnercenter/internal/prospect"
+	"partnercenter/internal/testworld"
 )
 
 // fixture is customer development on a real database with a stopped clock,
@@ -65,10 +63,11 @@ var mobileSeq atomic.Int64
 
 func newMobile() string { return fmt.Sprintf("137%08d", mobileSeq.Add(1)) }
 
-func each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
-	t.Helper()
-	dbtest.Each(t, fn, jobs.Migrate)
-}
+// The shared assertions and database loop of testworld.
+var (
+	wantErr = testworld.WantErr
+	each    = testworld.Each
+)
 
 func mustFixture(tb testing.TB, d *db.DB) *fixture {
 	tb.Helper()
@@ -202,19 +201,6 @@ func (f *fixture) mustReport(tb testing.TB, actor identity.Actor, in prospect.Ne
 		tb.Fatalf("report %s: %v", in.CustomerName, err)
 	}
 	return r
-}
-
-func wantErr(tb testing.TB, err error, want *apperr.Error) {
-	tb.Helper()
-	if want == nil {
-		if err != nil {
-			tb.Fatalf("unexpected error: %v", err)
-		}
-		return
-	}
-	if !errors.Is(err, want) {
-		tb.Fatalf("got error %v, want %s %s", err, want.Code, want.Key)
-	}
 }
 
 var (
