@@ -241,20 +241,17 @@ func (a *API) listRateOnPeriodDetail(w http.ResponseWriter, r *http.Request) err
 			OfficialWebsiteAmount: num(rating.OfficialAmount), DiscountAmount: num(rating.DiscountAmount), MeasureID: rating.MeasureID,
 			DiscountType: partnerDiscountType, DiscountName: "partner discount", BestOffer: 1, ProductRatingResults: discounted})
 	}
+	type officialResultJSON struct {
+		OfficialWebsiteAmount json.Number          `json:"official_website_amount"`
+		MeasureID             int                  `json:"measure_id"`
+		ProductRatingResults  []periodOfficialJSON `json:"product_rating_results"`
+	}
 	writeJSON(w, http.StatusOK, struct {
-		OfficialWebsiteRatingResult struct {
-			OfficialWebsiteAmount json.Number          `json:"official_website_amount"`
-			MeasureID             int                  `json:"measure_id"`
-			ProductRatingResults  []periodOfficialJSON `json:"product_rating_results"`
-		} `json:"official_website_rating_result"`
+		OfficialWebsiteRatingResult   officialResultJSON     `json:"official_website_rating_result"`
 		OptionalDiscountRatingResults []optionalDiscountJSON `json:"optional_discount_rating_results"`
 		Currency                      string                 `json:"currency"`
 	}{
-		OfficialWebsiteRatingResult: struct {
-			OfficialWebsiteAmount json.Number          `json:"official_website_amount"`
-			MeasureID             int                  `json:"measure_id"`
-			ProductRatingResults  []periodOfficialJSON `json:"product_rating_results"`
-		}{num(rating.OfficialAmount), rating.MeasureID, official},
+		OfficialWebsiteRatingResult:   officialResultJSON{num(rating.OfficialAmount), rating.MeasureID, official},
 		OptionalDiscountRatingResults: optional,
 		Currency:                      rating.Currency,
 	})
